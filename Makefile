@@ -1,0 +1,39 @@
+# EventDesk: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install catalogs run demo serve test lint messages clean
+
+install: $(INSTALLED) catalogs
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(INSTALLED)
+
+# The app reads compiled catalogs; they are built from the committed .po files.
+catalogs: $(INSTALLED)
+	$(BIN)/python scripts/catalogs.py compile
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(BIN)/gunicorn --config gunicorn.conf.py
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/python scripts/catalogs.py check
+
+# After adding or changing user-visible strings: update the catalogs, then translate.
+messages: $(INSTALLED)
+	$(BIN)/python scripts/catalogs.py update
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

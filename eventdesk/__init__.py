@@ -1,0 +1,90 @@
+"""EventDesk: registrations, QR check-in and live counts for on-site public-service activities."""
+
+from pathlib import Path
+
+from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from eventdesk import i18n
+from eventdesk.config import load_config
+from eventdesk.core.database import configure_engine, reset_write_intent, set_write_intent
+from eventdesk.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Blueprint modules, each exposing `bp`, in the order they are registered.
+BLUEPRINTS = (
+    "eventdesk.health",
+    "eventdesk.auth.views",
+    "eventdesk.manage.views",
+    "eventdesk.api",
+)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, command line."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    if test_config:
+        app.config.update(test_config)
+
+    proxies = app.config["EVENTDESK_TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from eventdesk import activities, cli, web
+
+    activities.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    import eventdesk.core.models  # noqa: F401  (registers the models with the metadata)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(
+        app,
+        default_locale=i18n.DEFAULT_LANGUAGE,
+        default_translation_directories=";".join(i18n.translation_directories(app)),
+        locale_selector=i18n.select_locale,
+    )
+    limiter.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(name).bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _declare_write_intent():
+        g.write_intent_token = set_write_intent(request.method not in SAFE_METHODS)
+
+    @app.teardown_request
+    def _forget_write_intent(_exc):
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            reset_write_intent(token)
+
+    app.after_request(i18n.remember_language)

@@ -1,0 +1,69 @@
+"""Signing in and out."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from eventdesk.auth.forms import LoginForm
+from eventdesk.core.models import User
+from eventdesk.core.services import users
+from eventdesk.extensions import db, limiter, login_manager
+from eventdesk.web import error_response, wants_json
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if wants_json():
+        return error_response("unauthorized", 401)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _email_or_address() -> str:
+    return (request.form.get("email") or "").strip().lower() or request.remote_addr or "-"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths, so a crafted link cannot send people elsewhere after sign-in."""
+    if not target:
+        return url_for("manage.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("manage.home")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20/minute", methods=["POST"])
+@limiter.limit("10/minute", methods=["POST"], key_func=_email_or_address)
+def login():
+    """Sign in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = users.authenticate(form.email.data, form.password.data)
+        if user is None:
+            flash(_("Wrong e-mail or password."), "error")
+        else:
+            login_user(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out (a POST with the CSRF token, so a link elsewhere cannot sign anyone out)."""
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,96 @@
+"""The `flask` command line (API.md): staff accounts and their tokens.
+
+Each command is one transaction: it runs its service calls and commits once at the end,
+or changes nothing when a service refuses.
+"""
+
+import functools
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from eventdesk.core.database import write_intent
+from eventdesk.core.models import Role
+from eventdesk.core.services import users
+from eventdesk.errors import ServiceError
+from eventdesk.extensions import db
+
+
+def transactional(command):
+    """Run a command in one write transaction; a refused service call exits with status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        with write_intent():
+            try:
+                result = command(*args, **kwargs)
+                db.session.commit()
+            except ServiceError as error:
+                db.session.rollback()
+                field = f" ({error.field})" if error.field else ""
+                raise click.ClickException(f"{error.code}{field}: {error.message}") from None
+        return result
+
+    return wrapper
+
+
+def read_password(from_stdin: bool, *, confirm: bool = True) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=confirm)
+
+
+users_cli = AppGroup("users", help="Staff accounts.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", default="", help="Name shown to colleagues (defaults to the e-mail's user part).")
+@click.option("--department", "departments", multiple=True, metavar="CODE", help="Limit to a department.")
+@click.option("--district", "districts", multiple=True, metavar="CODE", help="Limit to a district.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@transactional
+def create_user_command(email, role, name, departments, districts, password_stdin):
+    """Create a staff account (also how the first admin is made)."""
+    user = users.create_user(
+        email,
+        name=name,
+        role=role,
+        password=read_password(password_stdin),
+        department_codes=departments,
+        district_codes=districts,
+    )
+    click.echo(f"created {user.role} {user.email}")
+
+
+@users_cli.command("reset-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@transactional
+def reset_password_command(email, password_stdin):
+    """Set a new password (there is no e-mail)."""
+    user = users.find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account {email}")
+    users.set_password(user, read_password(password_stdin))
+    click.echo(f"password set for {user.email}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--hours", type=click.IntRange(min=1, max=24 * 366), default=24, show_default=True)
+@transactional
+def token_command(email, hours):
+    """Print a personal API token for the account."""
+    user = users.find_user(email)
+    if user is None or not user.active:
+        raise click.ClickException(f"no active account {email}")
+    token = users.issue_api_token(user, hours=hours)
+    click.echo(f"token: {token}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)

@@ -1,0 +1,80 @@
+"""Settings read from the environment (the table in API.md)."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a usable installation."""
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common `postgres://` spellings and pick psycopg 3 as the driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _development_secret(instance_path: Path) -> str:
+    # Generated once so that sessions survive restarts of a development server.
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(instance_path: Path) -> dict:
+    """Build the Flask configuration from the environment."""
+    env = os.environ.get("EVENTDESK_ENV", "development").strip() or "development"
+    production = env == "production"
+
+    database_url = os.environ.get("DATABASE_URL", "").strip()
+    secret_key = os.environ.get("SECRET_KEY", "").strip()
+    if production and not secret_key:
+        raise ConfigError("SECRET_KEY must be set when EVENTDESK_ENV=production")
+    if production and not database_url:
+        raise ConfigError("DATABASE_URL must be set when EVENTDESK_ENV=production")
+    if not database_url:
+        database_url = f"sqlite:///{instance_path / 'eventdesk.db'}"
+    if not secret_key:
+        secret_key = _development_secret(instance_path)
+
+    redis_url = os.environ.get("REDIS_URL", "").strip() or None
+    base_url = os.environ.get("EVENTDESK_BASE_URL", "").strip().rstrip("/") or None
+
+    return {
+        "EVENTDESK_ENV": env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
+        "REDIS_URL": redis_url,
+        "EVENTDESK_TIMEZONE": os.environ.get("EVENTDESK_TIMEZONE", "Asia/Shanghai"),
+        "EVENTDESK_BASE_URL": base_url,
+        "EVENTDESK_TRUSTED_PROXIES": int(os.environ.get("EVENTDESK_TRUSTED_PROXIES", "0") or 0),
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # A batch of 1,000 offline scans is about 250 kB; anything far beyond is not a scanner.
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        # Booth staff keep a form open for hours between visitors.
+        "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        "BABEL_DEFAULT_LOCALE": "zh_Hans",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+    }

@@ -1,0 +1,76 @@
+"""Who may reach which activity: roles narrowed by scopes (district, department, activity, booth).
+
+- An admin reaches everything; so does an organizer without scopes (the city's office).
+- An organizer with scopes manages the activities in their districts, the activities their
+  departments lead or cooperate in, and the activities named.
+- Staff work at the activities of their scopes; a booth scope reaches only that booth.
+"""
+
+import sqlalchemy as sa
+
+from eventdesk.core.models import Activity, Booth, Role, Site, User, activity_cooperator
+
+
+def is_city_wide(user: User) -> bool:
+    """May set up events, places, departments: admins and unscoped organizers."""
+    return user.role == Role.admin or (user.role == Role.organizer and not user.scopes)
+
+
+def activity_clause(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause on `Activity` selecting what `user` may see."""
+    if is_city_wide(user):
+        return sa.true()
+    district_ids = [s.district_id for s in user.scopes if s.district_id]
+    department_ids = [s.department_id for s in user.scopes if s.department_id]
+    activity_ids = [s.activity_id for s in user.scopes if s.activity_id]
+    booth_ids = [s.booth_id for s in user.scopes if s.booth_id]
+    conditions = []
+    if district_ids:
+        conditions.append(Activity.site_id.in_(sa.select(Site.id).where(Site.district_id.in_(district_ids))))
+    if department_ids:
+        conditions.append(Activity.lead_department_id.in_(department_ids))
+        conditions.append(
+            Activity.id.in_(
+                sa.select(activity_cooperator.c.activity_id).where(
+                    activity_cooperator.c.department_id.in_(department_ids)
+                )
+            )
+        )
+    if activity_ids:
+        conditions.append(Activity.id.in_(activity_ids))
+    if booth_ids:
+        conditions.append(Activity.id.in_(sa.select(Booth.activity_id).where(Booth.id.in_(booth_ids))))
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+def _scope_reaches(user: User, activity: Activity) -> bool:
+    cooperator_ids = {d.id for d in activity.cooperators}
+    for scope in user.scopes:
+        if scope.district_id and scope.district_id == activity.site.district_id:
+            return True
+        if scope.department_id and (
+            scope.department_id == activity.lead_department_id or scope.department_id in cooperator_ids
+        ):
+            return True
+        if scope.activity_id and scope.activity_id == activity.id:
+            return True
+    return False
+
+
+def can_view_activity(user: User, activity: Activity) -> bool:
+    if is_city_wide(user) or _scope_reaches(user, activity):
+        return True
+    booth_ids = {b.id for b in activity.booths}
+    return any(scope.booth_id in booth_ids for scope in user.scopes if scope.booth_id)
+
+
+def can_manage_activity(user: User, activity: Activity) -> bool:
+    """Edit the activity, its booths, its scanner credentials."""
+    return user.role in (Role.admin, Role.organizer) and can_view_activity(user, activity)
+
+
+def can_work_at(user: User, activity: Activity, booth_id: int | None = None) -> bool:
+    """Register people, check them in or scan at the activity's entrance, or at `booth_id`."""
+    if is_city_wide(user) or _scope_reaches(user, activity):
+        return True
+    return booth_id is not None and any(scope.booth_id == booth_id for scope in user.scopes)

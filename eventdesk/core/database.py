@@ -1,0 +1,61 @@
+"""How EventDesk talks to its database: SQLite settings, write transactions, dialect helpers.
+
+SQLite allows one writer at a time. A transaction that reads first and writes later can
+find that another writer got in between, and then fails at once with "database is
+locked" instead of waiting: the classic cause of HTTP 500s under concurrent check-ins.
+So a transaction that will write starts with ``BEGIN IMMEDIATE``, which takes the write
+lock up front and waits (``busy_timeout``) for it. Requests that change things (POST …)
+and command-line commands declare that intent; GET requests read in plain ``BEGIN``
+transactions, which never block and are never blocked in WAL mode.
+"""
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+#: Milliseconds a writer waits for the SQLite write lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 20_000
+
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("eventdesk_write_intent", default=False)
+
+
+def set_write_intent(value: bool) -> contextvars.Token:
+    """Declare whether transactions begun from now on in this context will write."""
+    return _write_intent.set(value)
+
+
+def reset_write_intent(token: contextvars.Token) -> None:
+    _write_intent.reset(token)
+
+
+@contextlib.contextmanager
+def write_intent() -> Iterator[None]:
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def configure_engine(engine: sa.Engine) -> None:
+    """Apply EventDesk's connection settings to an engine (SQLite only; PostgreSQL needs none)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_connect(dbapi_connection, _record):
+        # Take over BEGIN from the driver, so that the "begin" hook below decides its kind.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")

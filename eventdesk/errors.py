@@ -1,0 +1,96 @@
+"""Typed errors with stable reason codes, and their translated messages.
+
+A service raises `ServiceError("capacity_full")`; the HTML view shows its translated
+message, the JSON API answers ``{"error": {"code": "capacity_full", "message": …}}``.
+Codes never change; messages are translated at the edge (``Accept-Language``).
+"""
+
+from flask_babel import lazy_gettext as _l
+
+#: Every reason code EventDesk answers with, and what it tells a person.
+REASONS = {
+    # Scans (API.md, scan rules)
+    "unknown_token": _l("Unknown ticket: this code is not an EventDesk ticket."),
+    "wrong_activity": _l("This ticket is for another activity."),
+    "wrong_event": _l("This ticket is for another event."),
+    "wrong_booth": _l("This device scans for another booth."),
+    "revoked": _l("This ticket has been cancelled."),
+    "not_open": _l("The activity is not open at this time."),
+    "malformed": _l("The scan could not be read."),
+    "already_in": _l("Already checked in."),
+    "not_inside": _l("Not checked in, so cannot leave."),
+    "already_visited": _l("Already visited this booth today."),
+    "client_scan_id_reused": _l("This scan id was already used for a different scan."),
+    "batch_too_large": _l("Too many scans in one batch (at most 1,000)."),
+    "credential_expired": _l("This scanner's access has expired. Ask an organizer for a new one."),
+    "credential_revoked": _l("This scanner's access has been withdrawn."),
+    # Registration
+    "already_registered": _l(
+        "This name and phone number are already registered for this activity. Open the link "
+        "you were given, or ask the staff at the activity."
+    ),
+    "registration_closed": _l("Registration for this activity is not open."),
+    "capacity_full": _l("This activity is full."),
+    "phone_limit": _l("This phone number has reached the number of registrations allowed."),
+    "consent_required": _l("Please agree to how your information will be used."),
+    "invalid_phone": _l("Enter an 11-digit mainland mobile number."),
+    "invalid_id_number": _l("This ID number is not valid; please check it."),
+    "invalid_name": _l("Enter a name."),
+    "identity_mismatch": _l("This name and phone number are registered with another ID number."),
+    # Requests
+    "unauthorized": _l("Sign in or send a valid access token."),
+    "forbidden": _l("You may not do this."),
+    "not_found": _l("Not found."),
+    "bad_request": _l("The request could not be understood."),
+    "invalid_json": _l("The request body is not valid JSON."),
+    "invalid_field": _l("A field is missing or has the wrong type."),
+    "body_too_large": _l("The request is too large."),
+    "rate_limited": _l("Too many requests; wait a minute and try again."),
+    "method_not_allowed": _l("This method is not allowed here."),
+    "csrf_failed": _l("The form expired or was sent from elsewhere; reload the page and try again."),
+    "email_taken": _l("An account with this e-mail already exists."),
+    "password_too_short": _l("Passwords need at least 8 characters."),
+    "enrol_code_used": _l("This enrolment code has already been used or has expired."),
+    "server_error": _l("Something went wrong on the server; please try again."),
+}
+
+
+def register_reasons(reasons: dict) -> None:
+    """Add an activity kind's own reason codes (codes must not clash with existing ones)."""
+    clash = set(reasons) & set(REASONS)
+    if clash:
+        raise ValueError(f"reason codes already defined: {sorted(clash)}")
+    REASONS.update(reasons)
+
+
+def reason_message(code: str) -> str:
+    """The translated message for a reason code."""
+    label = REASONS.get(code)
+    return str(label) if label is not None else code
+
+
+class ServiceError(Exception):
+    """A domain action refused, with a stable code and the HTTP status an API answers with.
+
+    `field` names the input at fault, when one is, so a form can show the message beside it.
+    """
+
+    def __init__(self, code: str, *, status: int = 400, field: str | None = None, **detail):
+        if code not in REASONS:
+            raise ValueError(f"unknown reason code {code!r}")
+        super().__init__(code)
+        self.code = code
+        self.status = status
+        self.field = field
+        self.detail = detail
+
+    @property
+    def message(self) -> str:
+        return reason_message(self.code)
+
+    def to_json(self) -> dict:
+        error = {"code": self.code, "message": self.message}
+        if self.field:
+            error["field"] = self.field
+        error.update(self.detail)
+        return {"error": error}

@@ -1,0 +1,61 @@
+"""Languages: Chinese (zh_Hans) by default, English second.
+
+The language is, in order: ``?lang=`` (remembered in a cookie), the signed-in staff
+member's setting, the cookie, the browser's Accept-Language, then Chinese.
+"""
+
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+LANGUAGES = {"zh_Hans": "中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh_Hans"
+LANGUAGE_COOKIE = "lang"
+
+
+def normalise_language(value: str | None) -> str | None:
+    """Map what browsers and people type (``zh-CN``, ``zh``, ``en-US``) to a supported language."""
+    if not value:
+        return None
+    tag = value.strip().replace("-", "_").lower()
+    if tag.startswith("zh"):
+        # Traditional-script variants still read simplified Chinese better than English.
+        return "zh_Hans"
+    if tag.startswith("en"):
+        return "en"
+    return None
+
+
+def select_locale() -> str:
+    chosen = normalise_language(request.args.get("lang"))
+    if chosen:
+        g.language_chosen = chosen
+        return chosen
+    if current_user and current_user.is_authenticated and getattr(current_user, "locale", None):
+        return current_user.locale
+    chosen = normalise_language(request.cookies.get(LANGUAGE_COOKIE))
+    if chosen:
+        return chosen
+    for tag, _quality in request.accept_languages:
+        chosen = normalise_language(tag)
+        if chosen:
+            return chosen
+    return DEFAULT_LANGUAGE
+
+
+def remember_language(response):
+    """Keep a language picked with ``?lang=`` for the pages that follow."""
+    chosen = g.get("language_chosen")
+    if chosen and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def translation_directories(app: Flask) -> list[str]:
+    """The package's catalog and each area's own (``eventdesk/<area>/translations``)."""
+    package = Path(app.root_path)
+    directories = [package / "translations"]
+    directories += sorted(p for p in package.glob("*/translations") if p.is_dir())
+    directories += sorted(p for p in package.glob("activities/*/translations") if p.is_dir())
+    return [str(p) for p in directories]

@@ -1,0 +1,1 @@
+"""Organizer pages: setting up events, places, departments, activities, booths and staff."""

@@ -1,0 +1,140 @@
+"""What every page and API answer shares: error pages, security headers, template helpers."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, jsonify, render_template, request, url_for
+from flask_babel import get_locale
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from eventdesk import i18n
+from eventdesk.core import identity
+from eventdesk.core.kinds import get_kind
+from eventdesk.errors import ServiceError, reason_message
+from eventdesk.extensions import db
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    429: "rate_limited",
+}
+
+# Everything is served by EventDesk itself: no CDN, web font or analytics, so 'self' is enough.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_response(code: str, status: int):
+    message = reason_message(code)
+    if wants_json():
+        return jsonify(error={"code": code, "message": message}), status
+    return render_template("errors/error.html", code=code, status=status, message=message), status
+
+
+def _handle_http_error(error: HTTPException):
+    status = error.code or 500
+    code = _STATUS_CODES.get(status, "bad_request" if status < 500 else "server_error")
+    return error_response(code, status)
+
+
+def _handle_service_error(error: ServiceError):
+    db.session.rollback()
+    if wants_json():
+        return jsonify(error.to_json()), error.status
+    return error_response(error.code, error.status)
+
+
+def _handle_csrf_error(_error: CSRFError):
+    return error_response("csrf_failed", 400)
+
+
+def _handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return _handle_http_error(error)
+    db.session.rollback()
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response("server_error", 500)
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    return response
+
+
+def local_time(moment: dt.datetime | None, timezone: str | None = None, fmt: str = "%Y-%m-%d %H:%M"):
+    """A UTC moment shown in the event's time zone (EventDesk's default zone when none is given)."""
+    if moment is None:
+        return ""
+    zone = ZoneInfo(timezone or current_app.config["EVENTDESK_TIMEZONE"])
+    return moment.astimezone(zone).strftime(fmt)
+
+
+def _template_context():
+    locale = get_locale()
+    language = "en" if locale is not None and locale.language == "en" else "zh_Hans"
+    return {
+        "languages": i18n.LANGUAGES,
+        "current_language": language,
+        "html_lang": "en" if language == "en" else "zh-CN",
+    }
+
+
+def _current_url(**changes) -> str:
+    args = request.args.to_dict()
+    args.update(changes)
+    return url_for(request.endpoint or "health.healthz", **(request.view_args or {}), **args)
+
+
+def url_with_language(language: str) -> str:
+    """The current page in another language."""
+    return _current_url(lang=language)
+
+
+def url_for_page(page: int) -> str:
+    """The current list on another page, with its search kept."""
+    return _current_url(page=page)
+
+
+def kind_label(name: str) -> str:
+    kind = get_kind(name)
+    return str(kind.label) if kind else name
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(ServiceError, _handle_service_error)
+    app.register_error_handler(CSRFError, _handle_csrf_error)
+    app.register_error_handler(Exception, _handle_unexpected)
+    app.after_request(_security_headers)
+    app.context_processor(_template_context)
+    app.jinja_env.globals.update(
+        url_with_language=url_with_language, url_for_page=url_for_page, kind_label=kind_label
+    )
+    app.jinja_env.filters.update(
+        local_time=local_time,
+        mask_name=identity.mask_name,
+        mask_phone=identity.mask_phone,
+        mask_id_number=identity.mask_id_number,
+        reason=reason_message,
+    )

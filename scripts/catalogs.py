@@ -1,0 +1,168 @@
+"""Translation catalogs: extract, check and compile.
+
+Each area of the package that has a ``translations/`` folder (``eventdesk/<area>/``) owns
+the strings of its Python files and of ``templates/<area>/``; everything else belongs to
+the package catalog in ``eventdesk/translations/``. Message ids are English; the Chinese
+(zh_Hans) catalogs must translate every one of them.
+
+    python scripts/catalogs.py update    # add new strings to the catalogs, drop gone ones
+    python scripts/catalogs.py check     # exit 1 if a string has no Chinese translation
+    python scripts/catalogs.py compile   # write the .mo files the app reads
+"""
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "eventdesk"
+TEMPLATES = ROOT / "templates"
+LANGUAGE = "zh_Hans"
+# Catalog headers carry no dates that change on every update, so diffs show only strings.
+_FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+}
+
+
+def catalog_dirs() -> dict[str, Path]:
+    """Area name → its translations folder; the package catalog is the area ``""``."""
+    areas = {"": PACKAGE / "translations"}
+    for folder in sorted(PACKAGE.glob("*/translations")) + sorted(PACKAGE.glob("activities/*/translations")):
+        areas[str(folder.parent.relative_to(PACKAGE))] = folder
+    return areas
+
+
+def _area_of(path: Path, areas: dict[str, Path]) -> str:
+    relative = path.relative_to(TEMPLATES) if path.is_relative_to(TEMPLATES) else path.relative_to(PACKAGE)
+    parts = relative.parts[:-1]
+    for depth in (2, 1):
+        candidate = "/".join(parts[:depth])
+        if len(parts) >= depth and candidate in areas:
+            return candidate
+    return ""
+
+
+def _sources():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        yield path, "python"
+    for path in sorted(TEMPLATES.rglob("*.html")) + sorted(TEMPLATES.rglob("*.txt")):
+        yield path, "jinja2.ext:babel_extract"
+
+
+def extract() -> dict[str, Catalog]:
+    areas = catalog_dirs()
+    catalogs = {area: _new_catalog() for area in areas}
+    options = {"trimmed": "true", "extensions": "jinja2.ext.do"}
+    for path, method in _sources():
+        area = _area_of(path, areas)
+        for lineno, message, comments, context in extract_from_file(
+            method, str(path), keywords=KEYWORDS, options=options if method != "python" else {}
+        ):
+            catalogs[area].add(
+                message,
+                locations=[(str(path.relative_to(ROOT)), lineno)],
+                auto_comments=comments,
+                context=context,
+            )
+    return catalogs
+
+
+def _new_catalog() -> Catalog:
+    return Catalog(
+        locale=LANGUAGE,
+        project="EventDesk",
+        version="1",
+        copyright_holder="EventDesk",
+        msgid_bugs_address="",
+        creation_date=_FIXED_DATE,
+        revision_date=_FIXED_DATE,
+        last_translator="EventDesk",
+        language_team="EventDesk",
+    )
+
+
+def _po_path(area: str) -> Path:
+    return catalog_dirs()[area] / LANGUAGE / "LC_MESSAGES" / "messages.po"
+
+
+def _read(area: str) -> Catalog:
+    path = _po_path(area)
+    if not path.exists():
+        return _new_catalog()
+    with path.open("rb") as handle:
+        return read_po(handle, locale=LANGUAGE)
+
+
+def update() -> None:
+    for area, template in extract().items():
+        catalog = _read(area)
+        catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
+        catalog.obsolete.clear()
+        catalog.fuzzy = False
+        path = _po_path(area)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=100, omit_header=False, sort_output=True, include_lineno=False)
+        print(f"{path.relative_to(ROOT)}: {len(catalog)} messages")
+
+
+def missing() -> list[str]:
+    """Strings used in the code with no Chinese translation in their area's catalog."""
+    problems = []
+    for area, template in extract().items():
+        catalog = _read(area)
+        for message in template:
+            if not message.id:
+                continue
+            translated = catalog.get(message.id, context=message.context)
+            strings = translated.string if translated else None
+            ok = all(strings) if isinstance(strings, tuple | list) else bool(strings)
+            if not ok or (translated and translated.fuzzy):
+                where = message.locations[0][0] if message.locations else "?"
+                problems.append(f"{_po_path(area).relative_to(ROOT)}: {message.id!r} (used in {where})")
+    return problems
+
+
+def compile_all() -> None:
+    for area in catalog_dirs():
+        path = _po_path(area)
+        if not path.exists():
+            continue
+        catalog = _read(area)
+        with path.with_suffix(".mo").open("wb") as handle:
+            write_mo(handle, catalog)
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "check"
+    if command == "update":
+        update()
+    elif command == "compile":
+        compile_all()
+    elif command == "check":
+        problems = missing()
+        for problem in problems:
+            print(problem)
+        if problems:
+            print(f"{len(problems)} strings have no Chinese translation", file=sys.stderr)
+            return 1
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,44 @@
+"""The application starts, answers its probes, and its schema is the one the migrations build."""
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from eventdesk.extensions import db
+
+
+def test_healthz_answers_without_database(make_app):
+    app = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_readyz_reports_database(app):
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["database"] == "ok"
+
+
+def test_readyz_fails_when_database_is_unreachable(make_app):
+    app = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+
+
+def test_migrated_schema_equals_models(app_ctx):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_migrations_are_at_head(app_ctx):
+    with db.engine.connect() as connection:
+        version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    scripts = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    assert version == scripts.get_current_head()

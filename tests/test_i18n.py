@@ -1,0 +1,42 @@
+"""Chinese by default, English on request; every string has its Chinese translation."""
+
+import subprocess
+import sys
+
+from tests.conftest import PROJECT_ROOT
+
+
+def test_pages_are_chinese_by_default(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "工作人员登录" in page
+    assert 'lang="zh-CN"' in page
+
+
+def test_english_by_query_parameter_is_remembered(client):
+    page = client.get("/login?lang=en").get_data(as_text=True)
+    assert "Staff sign-in" in page
+    assert 'lang="en"' in page
+    # The choice sticks for the following pages through a cookie.
+    assert "Staff sign-in" in client.get("/login").get_data(as_text=True)
+
+
+def test_accept_language_is_followed(client):
+    page = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert "Staff sign-in" in page
+    page = client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert "工作人员登录" in page
+
+
+def test_api_errors_follow_accept_language(client):
+    response = client.get("/api/v1/nothing-here", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert response.get_json()["error"] == {"code": "not_found", "message": "Not found."}
+    response = client.get("/api/v1/nothing-here")
+    assert response.get_json()["error"]["message"] == "未找到。"
+
+
+def test_every_string_has_a_chinese_translation():
+    result = subprocess.run(
+        [sys.executable, "scripts/catalogs.py", "check"], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
