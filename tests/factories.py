@@ -152,3 +152,17 @@ def registration(activity_, person_=None, *, revoked=False) -> Registration:
     db.session.add(obj)
     db.session.flush()
     return obj
+
+
+def scanner_token(activity_, *, booth_=None, hours=24, label="志愿者小王") -> str:
+    """A scanner credential's bearer token for `activity_` (optionally bound to `booth_`)."""
+    from eventdesk.core.services import credentials
+
+    _credential, token, _code = credentials.issue(activity_, label=label, booth=booth_, hours=hours)
+    return token
+
+
+def staff_token(user_, hours=24) -> str:
+    from eventdesk.core.services import users
+
+    return users.issue_api_token(user_, hours=hours)

@@ -7,3 +7,5 @@ from eventdesk.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer tokens, not cookies, authenticate the API, so there is no cross-site form to forge.
 csrf.exempt(bp)
+
+from eventdesk.api import activities, registrations, scans  # noqa: E402, F401  (routes)

@@ -11,6 +11,7 @@ transactions, which never block and are never blocked in WAL mode.
 
 import contextlib
 import contextvars
+import functools
 from collections.abc import Iterator
 
 import sqlalchemy as sa
@@ -59,3 +60,19 @@ def configure_engine(engine: sa.Engine) -> None:
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def session_reads_only(view):
+    """For a view that writes through its own connection (the check-in path): any ORM
+    reads it makes start plain transactions, so they never hold the SQLite write lock the
+    view's own writes will ask for."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        token = _write_intent.set(False)
+        try:
+            return view(*args, **kwargs)
+        finally:
+            _write_intent.reset(token)
+
+    return wrapper

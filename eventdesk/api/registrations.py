@@ -1,0 +1,85 @@
+"""Registering a person at an activity: the public on their phones, or staff on their behalf."""
+
+import json
+
+import sqlalchemy as sa
+from flask import jsonify, request
+
+from eventdesk.api import bp
+from eventdesk.api.auth import authenticate
+from eventdesk.api.common import json_object
+from eventdesk.core import access, identity
+from eventdesk.core.models import Activity, RegistrationSource
+from eventdesk.core.rawdb import borrowed_connection
+from eventdesk.core.services import registrations
+from eventdesk.core.urls import ticket_url
+from eventdesk.errors import ServiceError
+from eventdesk.extensions import db, limiter
+
+#: An activity kind's own answers are a few short fields, not documents.
+MAX_FIELDS_SIZE = 4096
+
+
+def _phone_key() -> str:
+    """Rate-limit by phone as well as by address: a whole venue shares one address."""
+    try:
+        body = json_object()
+        return "phone:" + identity.normalise_phone(str(body.get("phone", "")))
+    except ServiceError:
+        return "phone:-"
+
+
+def _text(body: dict, name: str, *, required: bool = False, max_length: int = 200) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or len(value) > max_length:
+        raise ServiceError("invalid_field", field=name)
+    return value
+
+
+@bp.post("/activities/<int:activity_id>/registrations")
+@limiter.limit("120/minute")
+@limiter.limit("10/hour", key_func=_phone_key)
+def create_registration(activity_id: int):
+    """Register a person; 201 with the ticket's address, code and token."""
+    body = json_object()
+    source = RegistrationSource.self_service
+    actor = None
+    if request.headers.get("Authorization"):
+        actor = authenticate(borrowed_connection()).require_staff()
+        source = RegistrationSource.staff
+    activity = db.session.scalar(sa.select(Activity).where(Activity.id == activity_id))
+    if activity is None:
+        raise ServiceError("not_found", status=404)
+    if actor is not None and not access.can_work_at(actor, activity):
+        raise ServiceError("forbidden", status=403)
+    consent = body.get("consent")
+    if not isinstance(consent, bool):
+        raise ServiceError("consent_required", field="consent")
+    fields = body.get("fields") or {}
+    if not isinstance(fields, dict) or len(json.dumps(fields)) > MAX_FIELDS_SIZE:
+        raise ServiceError("invalid_field", field="fields")
+    registration = registrations.register(
+        activity,
+        registrations.RegistrationRequest(
+            name=_text(body, "name", required=True, max_length=100),
+            phone=_text(body, "phone", required=True, max_length=40),
+            id_number=_text(body, "id_number", max_length=40),
+            village=_text(body, "village", max_length=200),
+            consent=consent,
+            fields=fields,
+        ),
+        source=source,
+        actor=actor,
+    )
+    db.session.commit()
+    return (
+        jsonify(
+            registration_id=registration.id,
+            ticket_url=ticket_url(registration.token),
+            ticket_code=registration.ticket_code,
+            token=registration.token,
+        ),
+        201,
+    )

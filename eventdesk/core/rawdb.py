@@ -1,0 +1,151 @@
+"""Plain DB-API access for the check-in path, on SQLite and PostgreSQL alike.
+
+The check-in is the one place where every statement counts (DESIGN.md, performance
+notes): it runs a handful of hand-written statements on the driver's own connection
+instead of building ORM objects. Everything else uses the ORM.
+
+Statements are written with ``?`` placeholders; for psycopg they become ``%s``. Values
+cross the boundary through the converters here, so that what this module writes reads
+back through the ORM exactly as the ORM would have written it (`UTCDateTime`).
+"""
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator, Sequence
+
+import psycopg
+import sqlalchemy as sa
+
+from eventdesk.extensions import db
+
+IntegrityErrors = (sqlite3.IntegrityError, psycopg.IntegrityError)
+_SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+class RawConnection:
+    """A driver connection, its dialect, and whether this code owns its transactions.
+
+    Owned (the scanner API): reads run outside any transaction; writes go in short
+    transactions opened by `write_transaction`, ``BEGIN IMMEDIATE`` on SQLite so that the
+    write lock is taken, waited for, and held only while writing.
+    Borrowed (a page or a command already in an ORM transaction): statements join the
+    caller's transaction and the caller commits.
+    """
+
+    def __init__(self, dbapi_connection, dialect: str, *, owned: bool):
+        self.dbapi = dbapi_connection
+        self.dialect = dialect
+        self.owned = owned
+        self.sqlite = dialect == "sqlite"
+        self._statements: dict[str, str] = {}
+
+    # -- statements -------------------------------------------------------------------
+
+    def _sql(self, statement: str) -> str:
+        if self.sqlite:
+            return statement
+        translated = self._statements.get(statement)
+        if translated is None:
+            translated = self._statements[statement] = statement.replace("?", "%s")
+        return translated
+
+    def execute(self, statement: str, params: Sequence = ()) -> int:
+        """Run a statement; returns the number of rows it changed."""
+        cursor = self.dbapi.cursor()
+        try:
+            cursor.execute(self._sql(statement), params)
+            return cursor.rowcount
+        finally:
+            cursor.close()
+
+    def one(self, statement: str, params: Sequence = ()) -> tuple | None:
+        cursor = self.dbapi.cursor()
+        try:
+            cursor.execute(self._sql(statement), params)
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+
+    def all(self, statement: str, params: Sequence = ()) -> list[tuple]:
+        cursor = self.dbapi.cursor()
+        try:
+            cursor.execute(self._sql(statement), params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def placeholders(self, count: int) -> str:
+        return ", ".join("?" * count)
+
+    # -- transactions -----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write_transaction(self) -> Iterator[None]:
+        """A short write transaction when owned; the caller's transaction when borrowed."""
+        if not self.owned:
+            yield
+            return
+        if self.sqlite:
+            self.dbapi.execute("BEGIN IMMEDIATE")
+        else:
+            # Reads before this point ran in an implicit transaction of their own; end it
+            # so that the writes see the latest committed state.
+            self.dbapi.commit()
+        try:
+            yield
+        except BaseException:
+            self.dbapi.rollback()
+            raise
+        self.dbapi.commit()
+
+    def end_reads(self) -> None:
+        """Close the implicit read transaction psycopg opened, so no snapshot is held."""
+        if self.owned and not self.sqlite:
+            self.dbapi.commit()
+
+    # -- values -------------------------------------------------------------------------
+
+    def time_param(self, moment: dt.datetime | None):
+        if moment is None:
+            return None
+        moment = moment.astimezone(dt.UTC)
+        return moment.replace(tzinfo=None).strftime(_SQLITE_TIME_FORMAT) if self.sqlite else moment
+
+    def time_value(self, value) -> dt.datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+    def date_param(self, day: dt.date):
+        return day.isoformat() if self.sqlite else day
+
+    def date_value(self, value) -> dt.date:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+    def bool_param(self, value: bool):
+        return int(value) if self.sqlite else value
+
+
+@contextlib.contextmanager
+def owned_connection() -> Iterator[RawConnection]:
+    """A pooled connection of the app's engine, for a request that manages its own writes."""
+    engine = db.engine
+    pooled = engine.raw_connection()
+    try:
+        yield RawConnection(pooled.driver_connection, engine.dialect.name, owned=True)
+    finally:
+        with contextlib.suppress(Exception):
+            pooled.rollback()
+        pooled.close()
+
+
+def borrowed_connection(session=None) -> RawConnection:
+    """The driver connection under the ORM session's current transaction."""
+    session = session or db.session
+    connection: sa.Connection = session.connection()
+    return RawConnection(connection.connection.driver_connection, connection.dialect.name, owned=False)

@@ -1,0 +1,83 @@
+"""An activity's live counts (API.md, count definitions), read from the tally in one query.
+
+The cost does not grow with the number of scans: the tally holds running sums.
+"""
+
+from eventdesk.core import tally
+from eventdesk.core.kinds import get_kind
+from eventdesk.core.models import WHOLE_ACTIVITY
+from eventdesk.core.rawdb import RawConnection
+
+_CORE_METRICS = frozenset(
+    {
+        tally.REGISTERED,
+        tally.CHECKED_IN,
+        tally.WALK_INS,
+        tally.ENTRIES,
+        tally.EXITS,
+        tally.VISITS,
+        tally.SCANS,
+        tally.DUPLICATES,
+        tally.REJECTED,
+    }
+)
+
+
+def activity_counts(
+    connection: RawConnection, activity_id: int, kind: str, *, language: str = "zh_Hans"
+) -> dict:
+    """The counts the scanner, the dashboard and ``GET …/counts`` show for one activity."""
+    sums: dict[tuple[int, str], int] = {}
+    for booth_id, metric, value in connection.all(
+        "SELECT booth_id, metric, SUM(value) FROM tally_count WHERE activity_id = ? "
+        "GROUP BY booth_id, metric",
+        (activity_id,),
+    ):
+        sums[(booth_id, metric)] = int(value)
+    booths = connection.all(
+        "SELECT id, name, name_en FROM booth WHERE activity_id = ? ORDER BY sort_order, id", (activity_id,)
+    )
+    return build_counts(sums, booths, kind, language=language)
+
+
+def build_counts(sums: dict[tuple[int, str], int], booths, kind: str, *, language: str = "zh_Hans") -> dict:
+    """Assemble counts from tally sums keyed by (booth id, metric) and the activity's booths."""
+
+    def whole(metric: str) -> int:
+        return sums.get((WHOLE_ACTIVITY, metric), 0)
+
+    def everywhere(metric: str) -> int:
+        return sum(value for (_booth, name), value in sums.items() if name == metric)
+
+    booth_rows = []
+    booth_visits = 0
+    for booth_id, name, name_en in booths:
+        visits = sums.get((booth_id, tally.VISITS), 0)
+        walk_ins = sums.get((booth_id, tally.WALK_INS), 0)
+        booth_visits += visits + walk_ins
+        booth_rows.append(
+            {
+                "id": booth_id,
+                "name": name_en if language == "en" and name_en else name,
+                "visits": visits,
+                "walk_ins": walk_ins,
+            }
+        )
+    checked_in = whole(tally.CHECKED_IN)
+    walk_ins = whole(tally.WALK_INS)
+    activity_kind = get_kind(kind)
+    kind_metrics = [m.name for m in activity_kind.metrics] if activity_kind else []
+    extra = {name for (_booth, name) in sums if name not in _CORE_METRICS}
+    return {
+        "registered": whole(tally.REGISTERED),
+        "checked_in": checked_in,
+        "walk_ins": walk_ins,
+        "attendance": checked_in + walk_ins,
+        "inside": whole(tally.ENTRIES) - whole(tally.EXITS),
+        "booth_visits": booth_visits,
+        "scans": everywhere(tally.SCANS),
+        "duplicates": everywhere(tally.DUPLICATES),
+        "rejected": everywhere(tally.REJECTED),
+        "booths": booth_rows,
+        "metrics": {name: everywhere(name) for name in sorted(set(kind_metrics) | extra)},
+    }

@@ -1,0 +1,361 @@
+"""The check-in service: the one place that decides what a scan is worth.
+
+Every path calls `judge_scans`: the scanner API (single scans and offline batches),
+walk-in counters, the staff's manual check-in, the paper back-fill and the "test a
+ticket" page (``dry_run``). The checks, in order (``docs/scan-rules.md``):
+
+1. Replay: a `client_scan_id` stored before gets its first answer again when the content
+   is the same, and is refused (``client_scan_id_reused``) when it is not.
+2. Booth: it must belong to the activity; a booth-bound credential scans only its own
+   (``wrong_booth``).
+3. Ticket: ``unknown_token``, ``wrong_event``, ``wrong_activity``, ``revoked``.
+4. Time: a scan counts at the device's `scanned_at` when that is plausible (not more than
+   5 minutes ahead of the server nor older than 48 hours), else when it arrived; outside
+   the opening hours it is ``not_open``; an expired credential's scan made after it
+   expired is ``credential_expired``.
+5. The rule: at the entrance ``in``/``out`` flips the ticket's `inside` state, at a booth
+   the first visit of the day counts; anything else is a ``duplicate``.
+
+Step 5 is decided by conditional writes (``UPDATE … WHERE inside = false``, an insert
+into `booth_visit` that does nothing on conflict), never by reading first: two workers
+scanning one ticket at the same moment get exactly one acceptance, on SQLite and
+PostgreSQL alike. The scan row and the tally change go in the same transaction.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from eventdesk.core import tally
+from eventdesk.core.models import Direction, ScanKind, ScanResult, utcnow
+from eventdesk.core.rawdb import IntegrityErrors, RawConnection
+from eventdesk.core.scans.model import ActivityInfo, Scanner, ScanOutcome, TicketInfo
+from eventdesk.core.scans.requests import ScanRequest, looks_like_token
+
+SCANNED_AT_FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+SCANNED_AT_MAX_AGE = dt.timedelta(hours=48)
+#: Scans judged per write transaction: long batches release the SQLite write lock now
+#: and then, so that live scanners are not held up by a phone syncing a day's queue.
+CHUNK_SIZE = 200
+#: A chunk whose scan ids another request stored meanwhile (a retried upload running
+#: alongside the first) is judged again; those scans are then replays.
+MAX_ATTEMPTS = 3
+
+_TICKET_COLUMNS = (
+    "SELECT r.id, r.activity_id, a.event_id, a.name, a.name_en, r.revoked_at, p.name, p.category, {key} "
+    "FROM registration r JOIN person p ON p.id = r.person_id JOIN activity a ON a.id = r.activity_id "
+)
+_INSERT_SCAN = (
+    "INSERT INTO scan (client_scan_id, fingerprint, kind, activity_id, booth_id, registration_id, "
+    "direction, headcount, result, reason, credential_id, user_id, device, channel, scanned_at, "
+    "received_at, counted_at, local_day) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
+_FIRST_ACCEPTED = (
+    "SELECT s.counted_at, s.device FROM scan s WHERE s.registration_id = ? AND s.activity_id = ? "
+    "AND s.kind = 'ticket' AND s.result = 'accepted' AND {where} "
+    "AND NOT EXISTS (SELECT 1 FROM scan v WHERE v.voids_scan_id = s.id) ORDER BY s.id LIMIT 1"
+)
+
+
+def counted_time(scanned_at: dt.datetime | None, received_at: dt.datetime) -> dt.datetime:
+    """The time a scan counts at: the device's, when plausible; otherwise the server's."""
+    if scanned_at is None:
+        return received_at
+    if received_at - SCANNED_AT_MAX_AGE <= scanned_at <= received_at + SCANNED_AT_FUTURE_TOLERANCE:
+        return scanned_at
+    return received_at
+
+
+def judge_scans(
+    connection: RawConnection,
+    activity: ActivityInfo,
+    scanner: Scanner,
+    requests: Sequence[ScanRequest],
+    *,
+    channel: str,
+    now: dt.datetime | None = None,
+    dry_run: bool = False,
+) -> list[ScanOutcome]:
+    """Judge scans in the order given, store each as a `Scan` and feed the tally.
+
+    With `dry_run`, every rule runs against the current state and nothing is written.
+    """
+    if not requests:
+        return []
+    now = now or utcnow()
+    judge = _Judge(connection, activity, scanner, channel, now, dry_run)
+    judge.load(requests)
+    outcomes: list[ScanOutcome] = []
+    for start in range(0, len(requests), CHUNK_SIZE):
+        outcomes += judge.chunk(requests[start : start + CHUNK_SIZE])
+    return outcomes
+
+
+def first_accepted(
+    connection: RawConnection, registration_id: int, activity_id: int, booth_id: int | None, day: dt.date
+) -> tuple[dt.datetime, str] | None:
+    """When and by which device a ticket was first accepted at the entrance, or at a booth that day."""
+    if booth_id is None:
+        row = connection.one(
+            _FIRST_ACCEPTED.format(where="s.booth_id IS NULL"), (registration_id, activity_id)
+        )
+    else:
+        row = connection.one(
+            _FIRST_ACCEPTED.format(where="s.booth_id = ? AND s.local_day = ?"),
+            (registration_id, activity_id, booth_id, connection.date_param(day)),
+        )
+    return (connection.time_value(row[0]), row[1]) if row else None
+
+
+class _Judge:
+    """The state of one call of `judge_scans`: what was looked up, what is being written."""
+
+    def __init__(self, connection, activity, scanner, channel, now, dry_run):
+        self.db: RawConnection = connection
+        self.activity: ActivityInfo = activity
+        self.scanner: Scanner = scanner
+        self.channel: str = channel
+        self.now: dt.datetime = now
+        self.dry_run: bool = dry_run
+        self.booth_ids: set[int] = set()
+        self.tickets: dict[tuple[str, object], TicketInfo] = {}
+
+    # -- looking up, before any lock is taken -------------------------------------------
+
+    def load(self, requests: Sequence[ScanRequest]) -> None:
+        self.booth_ids = {
+            row[0] for row in self.db.all("SELECT id FROM booth WHERE activity_id = ?", (self.activity.id,))
+        }
+        tokens = {r.token for r in requests if r.token and looks_like_token(r.token)}
+        codes = {r.ticket_code for r in requests if r.ticket_code}
+        ids = {r.registration_id for r in requests if r.registration_id}
+        self._load_tickets("token", "r.token", tokens)
+        self._load_tickets("code", "r.ticket_code", codes)
+        self._load_tickets("id", "r.id", ids)
+        self.db.end_reads()
+
+    def _load_tickets(self, key: str, column: str, values: set) -> None:
+        values_list = sorted(values)
+        for start in range(0, len(values_list), 500):
+            part = values_list[start : start + 500]
+            statement = _TICKET_COLUMNS.format(key=column) + (
+                f"WHERE {column} IN ({self.db.placeholders(len(part))})"
+            )
+            for row in self.db.all(statement, part):
+                ticket = TicketInfo(
+                    registration_id=row[0],
+                    activity_id=row[1],
+                    event_id=row[2],
+                    activity_name=row[3],
+                    activity_name_en=row[4],
+                    revoked=row[5] is not None,
+                    person_name=row[6],
+                    category=row[7],
+                )
+                self.tickets[(key, row[8])] = ticket
+
+    def ticket_for(self, request: ScanRequest) -> TicketInfo | None:
+        if request.token is not None:
+            return self.tickets.get(("token", request.token))
+        if request.ticket_code is not None:
+            return self.tickets.get(("code", request.ticket_code))
+        return self.tickets.get(("id", request.registration_id))
+
+    # -- judging -------------------------------------------------------------------------
+
+    def chunk(self, requests: Sequence[ScanRequest]) -> list[ScanOutcome]:
+        if self.dry_run:
+            return [self.judge(request, tally.TallyDelta()) for request in requests]
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                with self.db.write_transaction():
+                    return self._judge_and_store(requests)
+            except IntegrityErrors:
+                if not self.db.owned or attempt == MAX_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _judge_and_store(self, requests: Sequence[ScanRequest]) -> list[ScanOutcome]:
+        stored = self._stored_scans([r.client_scan_id for r in requests])
+        judged: dict[str, tuple[ScanRequest, ScanOutcome]] = {}
+        delta = tally.TallyDelta()
+        outcomes = []
+        for request in requests:
+            earlier = judged.get(request.client_scan_id)
+            if earlier is not None:
+                same = earlier[0].fingerprint == request.fingerprint and not earlier[1].conflict
+                outcome = (
+                    earlier[1]
+                    if same
+                    else ScanOutcome(ScanResult.rejected, "client_scan_id_reused", conflict=True)
+                )
+            elif request.client_scan_id in stored:
+                outcome = self._replay(request, stored[request.client_scan_id])
+            else:
+                outcome = self.judge(request, delta)
+            judged.setdefault(request.client_scan_id, (request, outcome))
+            outcomes.append(outcome)
+        tally.write_delta(self.db, delta)
+        return outcomes
+
+    def _stored_scans(self, client_scan_ids: list[str]) -> dict[str, tuple]:
+        rows = self.db.all(
+            "SELECT client_scan_id, id, fingerprint, activity_id, result, reason, booth_id, local_day "
+            f"FROM scan WHERE client_scan_id IN ({self.db.placeholders(len(client_scan_ids))})",
+            client_scan_ids,
+        )
+        return {row[0]: row[1:] for row in rows}
+
+    def _replay(self, request: ScanRequest, stored: tuple) -> ScanOutcome:
+        scan_id, fingerprint, activity_id, result, reason, booth_id, local_day = stored
+        if fingerprint != request.fingerprint or activity_id != self.activity.id:
+            return ScanOutcome(ScanResult.rejected, "client_scan_id_reused", conflict=True)
+        outcome = ScanOutcome(result, reason, scan_id=scan_id, ticket=self.ticket_for(request))
+        self._explain(outcome, booth_id, self.db.date_value(local_day))
+        return outcome
+
+    def _explain(self, outcome: ScanOutcome, booth_id: int | None, day: dt.date) -> None:
+        """Add what a volunteer needs to see to a duplicate or a wrong-activity answer."""
+        ticket = outcome.ticket
+        if ticket is None:
+            return
+        if outcome.reason == "wrong_activity":
+            outcome.expected_activity = (ticket.activity_id, ticket.activity_name, ticket.activity_name_en)
+        if outcome.result == ScanResult.duplicate:
+            seen = first_accepted(self.db, ticket.registration_id, self.activity.id, booth_id, day)
+            if seen:
+                outcome.first_seen_at, outcome.first_seen_device = seen
+
+    def judge(self, request: ScanRequest, delta: tally.TallyDelta) -> ScanOutcome:
+        """Judge one scan that has not been stored before; store it unless dry-running."""
+        booth_id = request.booth_id
+        if self.scanner.booth_id is not None and booth_id is None:
+            booth_id = self.scanner.booth_id
+        counted_at = counted_time(request.scanned_at, self.now)
+        day = counted_at.astimezone(self.activity.zone).date()
+        ticket = self.ticket_for(request) if request.kind == ScanKind.ticket else None
+        verdict = self._verdict(request, ticket, booth_id, counted_at, day, delta)
+        outcome = ScanOutcome(*verdict, ticket=ticket)
+        if not self.dry_run:
+            outcome.scan_id = self._store(request, outcome, booth_id, counted_at, day, delta)
+        self._explain(outcome, booth_id, day)
+        return outcome
+
+    def _verdict(self, request, ticket, booth_id, counted_at, day, delta) -> tuple[str, str | None]:
+        rejected = ScanResult.rejected
+        if self.scanner.booth_id is not None and booth_id != self.scanner.booth_id:
+            return rejected, "wrong_booth"
+        if booth_id is not None and booth_id not in self.booth_ids:
+            return rejected, "wrong_booth"
+        if request.kind == ScanKind.ticket:
+            if ticket is None:
+                return rejected, "unknown_token"
+            if ticket.event_id != self.activity.event_id:
+                return rejected, "wrong_event"
+            if ticket.activity_id != self.activity.id:
+                return rejected, "wrong_activity"
+            if ticket.revoked:
+                return rejected, "revoked"
+        if self.scanner.expires_at is not None and counted_at >= self.scanner.expires_at:
+            return rejected, "credential_expired"
+        if not self.activity.opens_at <= counted_at < self.activity.closes_at:
+            return rejected, "not_open"
+        if request.kind == ScanKind.walkin:
+            delta.add(day, self.activity.id, booth_id, tally.WALK_INS, request.headcount)
+            return ScanResult.accepted, None
+        if booth_id is None:
+            return self._at_entrance(ticket, request.direction, counted_at, day, delta)
+        return self._at_booth(ticket, booth_id, counted_at, day, delta)
+
+    def _at_entrance(self, ticket, direction, counted_at, day, delta) -> tuple[str, str | None]:
+        entering = direction == Direction.entry
+        registration_id = ticket.registration_id
+        if self.dry_run:
+            inside = self._is_inside(registration_id)
+            changed = inside != entering
+        else:
+            changed = self.db.execute(
+                "UPDATE registration SET inside = ? WHERE id = ? AND inside = ? AND revoked_at IS NULL",
+                (self.db.bool_param(entering), registration_id, self.db.bool_param(not entering)),
+            )
+        if not changed:
+            if not self.dry_run and self._is_revoked(registration_id):
+                return ScanResult.rejected, "revoked"  # cancelled while this scan was on its way
+            return ScanResult.duplicate, "already_in" if entering else "not_inside"
+        delta.add(day, self.activity.id, None, tally.ENTRIES if entering else tally.EXITS)
+        if entering:
+            self._check_in(registration_id, counted_at, day, delta)
+        return ScanResult.accepted, None
+
+    def _at_booth(self, ticket, booth_id, counted_at, day, delta) -> tuple[str, str | None]:
+        registration_id = ticket.registration_id
+        if self.dry_run:
+            changed = not self.db.one(
+                "SELECT 1 FROM booth_visit WHERE registration_id = ? AND booth_id = ? AND local_day = ?",
+                (registration_id, booth_id, self.db.date_param(day)),
+            )
+        else:
+            changed = self.db.execute(
+                "INSERT INTO booth_visit (registration_id, booth_id, local_day) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (registration_id, booth_id, self.db.date_param(day)),
+            )
+        if not changed:
+            return ScanResult.duplicate, "already_visited"
+        delta.add(day, self.activity.id, booth_id, tally.VISITS)
+        self._check_in(registration_id, counted_at, day, delta)
+        return ScanResult.accepted, None
+
+    def _check_in(self, registration_id: int, counted_at: dt.datetime, day: dt.date, delta) -> None:
+        """The ticket's first accepted scan anywhere at the activity checks its holder in."""
+        if self.dry_run:
+            return
+        first = self.db.execute(
+            "UPDATE registration SET checked_in_at = ? WHERE id = ? AND checked_in_at IS NULL",
+            (self.db.time_param(counted_at), registration_id),
+        )
+        if first:
+            delta.add(day, self.activity.id, None, tally.CHECKED_IN)
+
+    def _is_inside(self, registration_id: int) -> bool:
+        row = self.db.one("SELECT inside FROM registration WHERE id = ?", (registration_id,))
+        return bool(row and row[0])
+
+    def _is_revoked(self, registration_id: int) -> bool:
+        row = self.db.one("SELECT revoked_at FROM registration WHERE id = ?", (registration_id,))
+        return bool(row and row[0] is not None)
+
+    def _store(self, request, outcome: ScanOutcome, booth_id, counted_at, day, delta) -> int:
+        # A booth id that is not one of the activity's is kept out of the facts and figures.
+        booth_id = booth_id if booth_id in self.booth_ids else None
+        if request.kind == ScanKind.ticket:
+            delta.add(day, self.activity.id, booth_id, tally.SCANS)
+            if outcome.result == ScanResult.duplicate:
+                delta.add(day, self.activity.id, booth_id, tally.DUPLICATES)
+            elif outcome.result == ScanResult.rejected:
+                delta.add(day, self.activity.id, booth_id, tally.REJECTED)
+        ticket = outcome.ticket
+        row = self.db.one(
+            _INSERT_SCAN,
+            (
+                request.client_scan_id,
+                request.fingerprint,
+                request.kind,
+                self.activity.id,
+                booth_id,
+                ticket.registration_id if ticket else None,
+                request.direction if request.kind == ScanKind.ticket and booth_id is None else None,
+                request.headcount,
+                outcome.result,
+                outcome.reason,
+                self.scanner.credential_id,
+                self.scanner.user_id,
+                self.scanner.label[:100],
+                self.channel,
+                self.db.time_param(request.scanned_at),
+                self.db.time_param(self.now),
+                self.db.time_param(counted_at),
+                self.db.date_param(day),
+            ),
+        )
+        return row[0]

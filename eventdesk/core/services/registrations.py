@@ -1,0 +1,175 @@
+"""Registering people at activities, and cancelling their tickets."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from eventdesk.core import audit, identity, tally, tokens
+from eventdesk.core.models import (
+    Activity,
+    Person,
+    PersonCategory,
+    Registration,
+    RegistrationSource,
+    User,
+    utcnow,
+)
+from eventdesk.core.rawdb import borrowed_connection
+from eventdesk.errors import ServiceError
+from eventdesk.extensions import db
+
+#: Family members may share one phone; this many may register with it at one activity.
+MAX_REGISTRATIONS_PER_PHONE = 5
+VILLAGE_MAX_LENGTH = 100
+
+
+@dataclass
+class RegistrationRequest:
+    """What a person (or staff on their behalf) gives to register."""
+
+    name: str
+    phone: str
+    consent: bool
+    id_number: str | None = None
+    village: str | None = None
+    category: str = PersonCategory.general
+    #: The activity kind's own answers.
+    fields: dict = field(default_factory=dict)
+
+
+def register(
+    activity: Activity,
+    request: RegistrationRequest,
+    *,
+    source: str = RegistrationSource.self_service,
+    actor: User | None = None,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Register a person at an activity and issue their ticket.
+
+    :raises ServiceError: ``registration_closed``, ``consent_required``, ``invalid_name``,
+        ``invalid_phone``, ``invalid_id_number``, ``identity_mismatch``,
+        ``already_registered``, ``phone_limit``, ``capacity_full``.
+    """
+    now = now or utcnow()
+    if source == RegistrationSource.self_service and (
+        not activity.registration_open or now >= activity.closes_at
+    ):
+        raise ServiceError("registration_closed", status=403)
+    if not request.consent and source != RegistrationSource.imported:
+        raise ServiceError("consent_required", field="consent")
+    name = identity.normalise_name(request.name)
+    phone = identity.normalise_phone(request.phone)
+    id_number = identity.normalise_id_number(request.id_number)
+    village = " ".join((request.village or "").split())[:VILLAGE_MAX_LENGTH] or None
+    category = request.category if request.category in PersonCategory.__members__ else PersonCategory.general
+
+    # Lock the activity row so that capacity is checked and taken in one step
+    # (SQLite already holds its write lock: requests that change things begin IMMEDIATE).
+    db.session.execute(sa.select(Activity.id).where(Activity.id == activity.id).with_for_update())
+
+    person = _find_or_add_person(name, phone, id_number, village, category)
+    if _registration_of(activity, person) is not None:
+        raise ServiceError("already_registered", status=409)
+    if _count_on_phone(activity, phone) >= MAX_REGISTRATIONS_PER_PHONE:
+        raise ServiceError("phone_limit", status=409, field="phone")
+    if activity.capacity is not None and _count_registered(activity) >= activity.capacity:
+        raise ServiceError("capacity_full", status=409)
+
+    registration = Registration(
+        activity_id=activity.id,
+        person_id=person.id,
+        token=tokens.new_ticket_token(),
+        ticket_code=_unused_ticket_code(),
+        source=source,
+        fields=dict(request.fields or {}),
+        consent_at=now if request.consent else None,
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(registration)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        # The same person registered by another request a moment ago.
+        raise ServiceError("already_registered", status=409) from None
+    _feed_registered(activity, +1)
+    if actor is not None:
+        audit.record("registration.created", registration, user=actor, source=source)
+    return registration
+
+
+def revoke(registration: Registration, *, actor: User | None = None) -> None:
+    """Cancel a ticket: its scans are rejected from now on and it no longer counts as registered."""
+    if registration.revoked_at is not None:
+        return
+    registration.revoked_at = utcnow()
+    db.session.flush()
+    _feed_registered(registration.activity, -1)
+    audit.record("registration.revoked", registration, user=actor)
+
+
+def find_by_token(token: str) -> Registration | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(sa.select(Registration).where(Registration.token == token))
+
+
+def _find_or_add_person(name, phone, id_number, village, category) -> Person:
+    person = db.session.scalar(sa.select(Person).where(Person.phone == phone, Person.name == name))
+    if person is None:
+        person = Person(name=name, phone=phone, id_number=id_number, village=village, category=category)
+        db.session.add(person)
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except sa.exc.IntegrityError:
+            person = db.session.scalar(sa.select(Person).where(Person.phone == phone, Person.name == name))
+        return person
+    if id_number and person.id_number and person.id_number != id_number:
+        raise ServiceError("identity_mismatch", status=409, field="id_number")
+    if id_number and not person.id_number:
+        person.id_number = id_number
+    if village and not person.village:
+        person.village = village
+    return person
+
+
+def _registration_of(activity: Activity, person: Person) -> Registration | None:
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.activity_id == activity.id, Registration.person_id == person.id
+        )
+    )
+
+
+def _count_on_phone(activity: Activity, phone: str) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .join(Person)
+        .where(Registration.activity_id == activity.id, Person.phone == phone)
+    )
+
+
+def _count_registered(activity: Activity) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(Registration.activity_id == activity.id, Registration.revoked_at.is_(None))
+    )
+
+
+def _unused_ticket_code() -> str:
+    # 25^8 codes: a clash is rare, but a second try costs nothing.
+    for _ in range(10):
+        code = tokens.new_ticket_code()
+        if not db.session.scalar(sa.select(Registration.id).where(Registration.ticket_code == code)):
+            return code
+    raise RuntimeError("could not find an unused ticket code")
+
+
+def _feed_registered(activity: Activity, amount: int) -> None:
+    connection = borrowed_connection()
+    tally.feed(connection, [((activity.day, activity.id, None, tally.REGISTERED), amount)])

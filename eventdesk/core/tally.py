@@ -1,0 +1,78 @@
+"""Feeding the daily tally: the metric names and the one statement that adds to them.
+
+Stored metrics are plain facts that add up (API.md, count definitions):
+
+=================  ============================================================
+at the activity    ``registered``, ``checked_in``, ``walk_ins`` (entrance walk-ins,
+(booth 0)          people), ``entries`` and ``exits`` (accepted ``in``/``out``
+                   at the entrance), ``scans``, ``duplicates``, ``rejected``
+at a booth         ``visits`` (accepted booth scans), ``walk_ins`` (booth walk-ins,
+                   visits), ``scans``, ``duplicates``, ``rejected``
+=================  ============================================================
+
+Figures that are not sums of facts are derived when read: ``attendance`` =
+checked_in + walk_ins; ``inside`` = entries − exits; ``booth_visits`` = booth visits +
+booth walk-ins. An activity kind feeds its own metrics the same way.
+"""
+
+import datetime as dt
+import secrets
+from collections import Counter
+from collections.abc import Iterable
+
+from eventdesk.core.models import WHOLE_ACTIVITY
+from eventdesk.core.rawdb import RawConnection
+
+REGISTERED = "registered"
+CHECKED_IN = "checked_in"
+WALK_INS = "walk_ins"
+ENTRIES = "entries"
+EXITS = "exits"
+VISITS = "visits"
+SCANS = "scans"
+DUPLICATES = "duplicates"
+REJECTED = "rejected"
+
+#: PostgreSQL writers spread their additions over this many rows per figure, so that
+#: simultaneous check-ins do not queue on one row lock. SQLite has a single writer anyway.
+POSTGRES_SHARDS = 8
+
+TallyKey = tuple[dt.date, int, int, str]  # local day, activity, booth (0 = whole activity), metric
+
+_UPSERT = (
+    "INSERT INTO tally_count (local_day, activity_id, booth_id, metric, shard, value) VALUES {rows} "
+    "ON CONFLICT (local_day, activity_id, booth_id, metric, shard) "
+    "DO UPDATE SET value = tally_count.value + excluded.value"
+)
+
+
+class TallyDelta(Counter):
+    """Changes to tally figures, collected while judging and written in one statement."""
+
+    def add(self, day: dt.date, activity_id: int, booth_id: int | None, metric: str, amount: int = 1):
+        self[(day, activity_id, booth_id or WHOLE_ACTIVITY, metric)] += amount
+
+
+def write_delta(connection: RawConnection, delta: TallyDelta) -> None:
+    """Add `delta` to the tally, in the caller's transaction.
+
+    Rows go in sorted order so that two PostgreSQL writers on the same shard lock them in
+    the same order and can never deadlock.
+    """
+    changes = sorted((key, amount) for key, amount in delta.items() if amount)
+    if not changes:
+        return
+    shard = secrets.randbelow(POSTGRES_SHARDS) if not connection.sqlite else 0
+    params: list = []
+    for (day, activity_id, booth_id, metric), amount in changes:
+        params += [connection.date_param(day), activity_id, booth_id, metric, shard, amount]
+    rows = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(changes))
+    connection.execute(_UPSERT.format(rows=rows), params)
+
+
+def feed(connection: RawConnection, changes: Iterable[tuple[TallyKey, int]]) -> None:
+    """Add individual changes, e.g. from an activity kind's service."""
+    delta = TallyDelta()
+    for (day, activity_id, booth_id, metric), amount in changes:
+        delta.add(day, activity_id, booth_id, metric, amount)
+    write_delta(connection, delta)
