@@ -4,7 +4,12 @@ a real gunicorn server for tests that need several workers."""
 
 import os
 import re
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -139,3 +144,118 @@ def run_cli(app):
 def tmp_dir():
     with tempfile.TemporaryDirectory() as path:
         yield Path(path)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LiveServer:
+    """A real gunicorn server (the settings of `make run`) on the test database."""
+
+    def __init__(self, database_url: str, workers: int, extra_env: dict | None = None):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.NamedTemporaryFile(prefix="eventdesk-gunicorn-", suffix=".log", delete=False)
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key",
+            "RATELIMIT_ENABLED": "false",
+            "EVENTDESK_BIND": f"127.0.0.1:{self.port}",
+            "EVENTDESK_WORKERS": str(workers),
+            **(extra_env or {}),
+        }
+        env.pop("EVENTDESK_BASE_URL", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_until_up()
+
+    def _wait_until_up(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(f"{self.url}/readyz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not start:\n{Path(self.log.name).read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
+
+
+@pytest.fixture
+def live_server(app, database_url):
+    """Start gunicorn with `workers` workers; the `app` fixture empties the tables afterwards."""
+    servers = []
+
+    def start(workers: int = 2, **extra_env) -> LiveServer:
+        server = LiveServer(database_url, workers, extra_env)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+CHROMIUM = os.environ.get("EVENTDESK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def launch_chromium():
+    """Launch Debian's Chromium through Playwright; `fake_video` is a .y4m shown as the camera."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: CI installs Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browsers = []
+
+    def launch(fake_video: Path | None = None):
+        args = list(CHROMIUM_ARGS)
+        if fake_video is not None:
+            args += [
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={Path(fake_video).resolve()}",
+            ]
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        browsers.append(browser)
+        return browser
+
+    yield launch
+    for browser in browsers:
+        browser.close()
+    playwright.stop()

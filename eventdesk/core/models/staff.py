@@ -2,12 +2,16 @@
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_login import UserMixin
 
 from eventdesk.core.models.base import Base, CreatedAt, intpk, str100, utcnow
+
+if TYPE_CHECKING:
+    from eventdesk.core.models.events import Activity, Booth
 
 
 class Role(enum.StrEnum):
@@ -127,6 +131,9 @@ class ScannerCredential(Base):
     revoked_at: so.Mapped[dt.datetime | None]
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("staff_user.id"))
     created_at: so.Mapped[CreatedAt]
+
+    activity: so.Mapped["Activity"] = so.relationship()
+    booth: so.Mapped["Booth | None"] = so.relationship()
 
     def is_expired(self, now: dt.datetime | None = None) -> bool:
         return (now or utcnow()) >= self.expires_at

@@ -1,0 +1,28 @@
+"""A volunteer's phone becomes a scanner: the one-time enrolment code is exchanged for a token."""
+
+from flask import jsonify
+
+from eventdesk.api import bp
+from eventdesk.api.common import json_object, rfc3339
+from eventdesk.core.services import credentials
+from eventdesk.errors import ServiceError
+from eventdesk.extensions import db, limiter
+
+
+@bp.post("/scanner/enrol")
+@limiter.limit("30/minute")
+def enrol():
+    """Exchange `{"code"}` for the device's bearer token (once; the code is then spent)."""
+    code = json_object().get("code")
+    if not isinstance(code, str):
+        raise ServiceError("invalid_field", field="code")
+    credential, token = credentials.enrol(code)
+    db.session.commit()
+    activity = credential.activity
+    return jsonify(
+        token=token,
+        label=credential.label,
+        expires_at=rfc3339(credential.expires_at, activity.event.timezone),
+        activity={"id": activity.id, "name": activity.label, "kind": activity.kind},
+        booth={"id": credential.booth.id, "name": credential.booth.label} if credential.booth else None,
+    )
