@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.security import generate_password_hash
 
-from eventdesk.core import tokens
 from eventdesk.core.models import (
     Activity,
     Booth,
@@ -141,16 +140,17 @@ def person(name=None, phone=None) -> Person:
 
 
 def registration(activity_, person_=None, *, revoked=False) -> Registration:
-    obj = Registration(
-        activity_id=activity_.id,
-        person_id=(person_ or person()).id,
-        token=tokens.new_ticket_token(),
-        ticket_code=tokens.new_ticket_code(),
+    """A ticket made by the registration service (so the tally counts it), for `person_` or someone new."""
+    from eventdesk.core.services import registrations
+
+    person_ = person_ or person()
+    obj = registrations.register(
+        activity_,
+        registrations.RegistrationRequest(name=person_.name, phone=person_.phone, consent=True),
         source="staff",
-        revoked_at=utcnow() if revoked else None,
     )
-    db.session.add(obj)
-    db.session.flush()
+    if revoked:
+        registrations.revoke(obj)
     return obj
 
 

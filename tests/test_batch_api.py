@@ -1,0 +1,181 @@
+"""Offline sync: batches judged item by item, replayed safely, bounded in size."""
+
+import datetime as dt
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from eventdesk.core.models import Activity, Scan, ScannerCredential, utcnow
+from eventdesk.extensions import db
+from tests import factories
+from tests.test_scan_api import Api, scan_rows
+
+
+@pytest.fixture
+def setup(app):
+    with app.app_context():
+        activity = factories.activity(booths=1)
+        tickets = [factories.registration(activity) for _ in range(5)]
+        token = factories.scanner_token(activity)
+        db.session.commit()
+        return {
+            "activity_id": activity.id,
+            "booth": activity.booths[0].id,
+            "tokens": [t.token for t in tickets],
+            "scanner": token,
+        }
+
+
+@pytest.fixture
+def api(app, setup):
+    return Api(app, setup["scanner"])
+
+
+def item(token, **fields):
+    return {"token": token, "client_scan_id": str(uuid.uuid4()), **fields}
+
+
+def test_batch_is_judged_in_order(api, setup):
+    first, second = setup["tokens"][:2]
+    scans = [item(first), item(first), item(first, direction="out"), item(second, booth_id=setup["booth"])]
+    response = api.post("/scans/batch", {"scans": scans})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert [(r["result"], r["reason"]) for r in body["results"]] == [
+        ("accepted", None),
+        ("duplicate", "already_in"),
+        ("accepted", None),
+        ("accepted", None),
+    ]
+    assert body["counts"]["checked_in"] == 2
+    assert body["counts"]["inside"] == 0
+
+
+def test_batch_replayed_twice_counts_once(app, api, setup):
+    scans = [item(token) for token in setup["tokens"]]
+    first = api.post("/scans/batch", {"scans": scans}).get_json()
+    again = api.post("/scans/batch", {"scans": scans}).get_json()
+    assert [r["scan_id"] for r in again["results"]] == [r["scan_id"] for r in first["results"]]
+    assert {r["result"] for r in again["results"]} == {"accepted"}
+    assert again["counts"]["checked_in"] == len(scans)
+    assert again["counts"]["scans"] == len(scans)
+    assert len(scan_rows(app)) == len(scans)
+
+
+def test_partly_synced_batch_resent_with_more(app, api, setup):
+    """A sync cut off after the server stored the first half: the retry sends everything again."""
+    scans = [item(token) for token in setup["tokens"]]
+    api.post("/scans/batch", {"scans": scans[:2]})
+    body = api.post("/scans/batch", {"scans": scans}).get_json()
+    assert [r["result"] for r in body["results"]] == ["accepted"] * len(scans)
+    assert body["counts"]["checked_in"] == len(scans)
+    assert len(scan_rows(app)) == len(scans)
+
+
+def test_same_scan_id_twice_in_one_batch(app, api, setup):
+    scan = item(setup["tokens"][0])
+    changed = {**scan, "direction": "out"}
+    body = api.post("/scans/batch", {"scans": [scan, scan, changed]}).get_json()
+    results = body["results"]
+    assert results[0] == results[1]
+    assert (results[2]["result"], results[2]["reason"]) == ("rejected", "client_scan_id_reused")
+    assert len(scan_rows(app)) == 1
+
+
+def test_bad_items_are_rejected_and_the_rest_go_on(app, api, setup):
+    scans = [
+        item(setup["tokens"][0]),
+        {"client_scan_id": "nope", "token": "x"},
+        "not even an object",
+        {"token": setup["tokens"][1]},
+        item(setup["tokens"][2], booth_id="seven"),
+        item(setup["tokens"][3]),
+    ]
+    body = api.post("/scans/batch", {"scans": scans}).get_json()
+    assert [(r["result"], r["reason"]) for r in body["results"]] == [
+        ("accepted", None),
+        ("rejected", "malformed"),
+        ("rejected", "malformed"),
+        ("rejected", "malformed"),
+        ("rejected", "malformed"),
+        ("accepted", None),
+    ]
+    assert len(scan_rows(app)) == 2
+
+
+def test_walk_ins_sync_in_a_batch(api, setup):
+    scans = [
+        {"kind": "walkin", "client_scan_id": str(uuid.uuid4()), "count": 4},
+        {"kind": "walkin", "client_scan_id": str(uuid.uuid4()), "count": 2, "booth_id": setup["booth"]},
+    ]
+    body = api.post("/scans/batch", {"scans": scans}).get_json()
+    assert [r["result"] for r in body["results"]] == ["accepted", "accepted"]
+    assert body["counts"]["walk_ins"] == 4
+    assert body["counts"]["booth_visits"] == 2
+
+
+def test_batch_of_1001_is_413_and_writes_nothing(app, api, setup):
+    scans = [item(setup["tokens"][i % 5]) for i in range(1001)]
+    response = api.post("/scans/batch", {"scans": scans})
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "batch_too_large"
+    assert scan_rows(app) == []
+
+
+def test_batch_of_1000_spans_several_transactions(app, api, setup):
+    scans = [
+        item(setup["tokens"][i % 5], direction="in" if (i // 5) % 2 == 0 else "out") for i in range(1000)
+    ]
+    body = api.post("/scans/batch", {"scans": scans}).get_json()
+    assert len(body["results"]) == 1000
+    # Alternating in/out on five tickets: every scan changes the ticket's state.
+    assert {r["result"] for r in body["results"]} == {"accepted"}
+    assert body["counts"]["scans"] == 1000
+    assert body["counts"]["inside"] == 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1000
+
+
+@pytest.mark.parametrize("body", [{}, {"scans": None}, {"scans": {"a": 1}}, {"scans": "x"}])
+def test_batch_envelope_must_hold_a_list(api, body):
+    response = api.post("/scans/batch", body)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_field"
+
+
+def test_expired_credential_syncs_scans_made_before_expiry(app, api, setup):
+    with app.app_context():
+        credential = db.session.scalar(sa.select(ScannerCredential))
+        credential.expires_at = utcnow() - dt.timedelta(minutes=10)
+        db.session.commit()
+    before = (utcnow() - dt.timedelta(minutes=30)).isoformat()
+    after = (utcnow() - dt.timedelta(minutes=5)).isoformat()
+    scans = [item(setup["tokens"][0], scanned_at=before), item(setup["tokens"][1], scanned_at=after)]
+    body = api.post("/scans/batch", {"scans": scans}).get_json()
+    results = [(r["result"], r["reason"]) for r in body["results"]]
+    assert results[1] == ("rejected", "credential_expired")
+    # The first counts unless the half hour fell before the activity opened at local midnight.
+    assert results[0] in [("accepted", None), ("rejected", "not_open")]
+    # Live scans stay refused.
+    assert api.post("/scans", item(setup["tokens"][2])).status_code == 401
+
+
+def test_batch_with_only_bad_items_still_answers(api):
+    body = api.post("/scans/batch", {"scans": [{"bad": True}]}).get_json()
+    assert body["results"][0]["reason"] == "malformed"
+
+
+def test_empty_batch(api):
+    body = api.post("/scans/batch", {"scans": []}).get_json()
+    assert body["results"] == []
+
+
+def test_batch_for_another_activity_is_refused(app, api, setup):
+    with app.app_context():
+        other_id = factories.activity().id
+        db.session.commit()
+    response = api.post("/scans/batch", {"scans": [item(setup["tokens"][0], activity_id=other_id)]})
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(Activity, setup["activity_id"]) is not None
