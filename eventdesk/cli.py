@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 
 from eventdesk.core.database import write_intent
 from eventdesk.core.models import Role
+from eventdesk.core.services import tally as tally_service
 from eventdesk.core.services import users
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
@@ -92,5 +93,19 @@ def token_command(email, hours):
     click.echo(f"token: {token}")
 
 
+tally_cli = AppGroup("tally", help="The daily tally.")
+
+
+@tally_cli.command("rebuild")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only this local day.")
+@transactional
+def rebuild_tally_command(day):
+    """Recompute the daily tally from the recorded facts."""
+    local_day = day.date() if day else None
+    rows = tally_service.rebuild(local_day)
+    click.echo(f"tally rebuilt for {local_day or 'all days'}: {rows} figures")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(tally_cli)

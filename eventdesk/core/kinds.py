@@ -4,6 +4,8 @@ A kind lives in ``eventdesk/activities/<name>/`` and registers itself here; the 
 the dashboard and the reports ask this registry and never name a kind themselves.
 """
 
+import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import LazyString
@@ -29,6 +31,9 @@ class ActivityKind:
     booth_label: LazyString
     #: The kind's own metrics, beyond the core counts every activity has.
     metrics: tuple[Metric, ...] = field(default=())
+    #: Recomputes the kind's metrics from its own facts for ``flask tally rebuild``: given a
+    #: local day (or None for all days), yields ((day, activity id, booth id or 0, metric), value).
+    rebuild_tally: Callable[[dt.date | None], Iterable[tuple[tuple, int]]] | None = None
 
 
 _KINDS: dict[str, ActivityKind] = {}

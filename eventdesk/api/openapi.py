@@ -1,0 +1,488 @@
+"""The OpenAPI 3.1 document of the JSON API, served at /api/v1/openapi.json.
+
+Kept beside the endpoints it describes; a test validates real answers against it.
+"""
+
+from flask import jsonify
+
+from eventdesk.api import bp
+from eventdesk.errors import REASONS
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict:
+    return _json(_ref("Error"), description)
+
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_TIME = {"type": "string", "format": "date-time", "description": "RFC 3339 with the event's offset"}
+_ID = {"type": "integer", "minimum": 1}
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "enum": sorted(REASONS)},
+                    "message": {"type": "string", "description": "translated by Accept-Language"},
+                    "field": {"type": "string", "description": "the input at fault, when one is"},
+                },
+            }
+        },
+    },
+    "Activity": {
+        "type": "object",
+        "required": ["id", "kind", "name", "site", "district", "opens_at", "closes_at", "registration_open"],
+        "additionalProperties": False,
+        "properties": {
+            "id": _ID,
+            "kind": {"type": "string", "examples": ["consultation", "jobfair", "health", "handover"]},
+            "name": {"type": "string"},
+            "site": {"type": "string"},
+            "district": {"type": "string"},
+            "opens_at": _TIME,
+            "closes_at": _TIME,
+            "registration_open": {"type": "boolean"},
+        },
+    },
+    "Booth": {
+        "type": "object",
+        "required": ["id", "name", "department"],
+        "additionalProperties": False,
+        "properties": {"id": _ID, "name": {"type": "string"}, "department": _NULLABLE_STRING},
+    },
+    "Counts": {
+        "type": "object",
+        "required": [
+            "registered",
+            "checked_in",
+            "walk_ins",
+            "attendance",
+            "inside",
+            "booth_visits",
+            "scans",
+            "duplicates",
+            "rejected",
+            "booths",
+            "metrics",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "registered": {"type": "integer", "description": "registrations not revoked"},
+            "checked_in": {"type": "integer", "description": "distinct registrations with an accepted scan"},
+            "walk_ins": {"type": "integer", "description": "people counted at the entrance without a ticket"},
+            "attendance": {"type": "integer", "description": "checked_in + walk_ins"},
+            "inside": {"type": "integer", "description": "checked in at the entrance and not out"},
+            "booth_visits": {"type": "integer", "description": "accepted booth scans + booth walk-ins"},
+            "scans": {"type": "integer"},
+            "duplicates": {"type": "integer"},
+            "rejected": {"type": "integer"},
+            "booths": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "name", "visits", "walk_ins"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "id": _ID,
+                        "name": {"type": "string"},
+                        "visits": {"type": "integer"},
+                        "walk_ins": {"type": "integer"},
+                    },
+                },
+            },
+            "metrics": {
+                "type": "object",
+                "additionalProperties": {"type": "integer"},
+                "description": "the activity kind's own figures",
+            },
+        },
+    },
+    "ScanRequest": {
+        "type": "object",
+        "required": ["client_scan_id"],
+        "description": "Exactly one of token, registration_id, ticket_code names the ticket.",
+        "properties": {
+            "client_scan_id": {"type": "string", "format": "uuid", "description": "made by the device"},
+            "token": {
+                "type": "string",
+                "maxLength": 2048,
+                "description": "the bare ticket token or the whole ticket URL read from the QR code",
+            },
+            "registration_id": _ID,
+            "ticket_code": {"type": "string", "maxLength": 32},
+            "booth_id": {**_ID, "description": "absent at the activity's entrance"},
+            "direction": {"type": "string", "enum": ["in", "out"], "default": "in"},
+            "scanned_at": {**_TIME, "description": "when the device scanned (offline scans)"},
+            "activity_id": {
+                **_ID,
+                "description": "required with a staff token; a scanner's credential names it",
+            },
+        },
+    },
+    "WalkinRequest": {
+        "type": "object",
+        "required": ["client_scan_id"],
+        "properties": {
+            "kind": {"const": "walkin", "description": "required inside a batch"},
+            "client_scan_id": {"type": "string", "format": "uuid"},
+            "count": {"type": "integer", "minimum": 1, "maximum": 500, "default": 1},
+            "booth_id": _ID,
+            "scanned_at": _TIME,
+            "activity_id": _ID,
+        },
+    },
+    "ScanResult": {
+        "type": "object",
+        "required": ["result", "reason", "message", "scan_id", "person"],
+        "additionalProperties": False,
+        "properties": {
+            "result": {"type": "string", "enum": ["accepted", "duplicate", "rejected"]},
+            "reason": {
+                "type": ["string", "null"],
+                "enum": [
+                    None,
+                    "unknown_token",
+                    "wrong_activity",
+                    "wrong_event",
+                    "wrong_booth",
+                    "revoked",
+                    "not_open",
+                    "malformed",
+                    "credential_expired",
+                    "client_scan_id_reused",
+                    "already_in",
+                    "not_inside",
+                    "already_visited",
+                ],
+            },
+            "message": {**_NULLABLE_STRING, "description": "the reason, translated"},
+            "scan_id": {"type": ["integer", "null"], "description": "null for a malformed batch item"},
+            "person": {
+                "type": ["object", "null"],
+                "required": ["name_masked", "category"],
+                "additionalProperties": False,
+                "properties": {"name_masked": {"type": "string"}, "category": {"type": "string"}},
+            },
+            "first_seen": {
+                "type": "object",
+                "required": ["at", "device"],
+                "additionalProperties": False,
+                "properties": {"at": _TIME, "device": {"type": "string"}},
+                "description": "a duplicate: when and by which device the ticket was first accepted there",
+            },
+            "expected_activity": {
+                "type": "object",
+                "required": ["id", "name"],
+                "additionalProperties": False,
+                "properties": {"id": _ID, "name": {"type": "string"}},
+            },
+            "field": {"type": "string", "description": "a malformed batch item: the input at fault"},
+            "counts": _ref("Counts"),
+        },
+    },
+    "RegistrationRequest": {
+        "type": "object",
+        "required": ["name", "phone", "consent"],
+        "properties": {
+            "name": {"type": "string", "maxLength": 100},
+            "phone": {
+                "type": "string",
+                "description": "mainland mobile number; +86, spaces and dashes allowed",
+            },
+            "id_number": {"type": "string", "description": "resident ID number (GB 11643), optional"},
+            "village": {"type": "string"},
+            "consent": {"type": "boolean", "const": True},
+            "fields": {"type": "object", "description": "the activity kind's own answers"},
+        },
+    },
+    "Registration": {
+        "type": "object",
+        "required": ["registration_id", "ticket_url", "ticket_code", "token"],
+        "additionalProperties": False,
+        "properties": {
+            "registration_id": _ID,
+            "ticket_url": {"type": "string", "format": "uri"},
+            "ticket_code": {"type": "string", "description": "short, to read aloud"},
+            "token": {"type": "string"},
+        },
+    },
+    "LookupResult": {
+        "type": "object",
+        "required": ["results"],
+        "properties": {
+            "results": {
+                "type": "array",
+                "maxItems": 20,
+                "items": {
+                    "type": "object",
+                    "required": [
+                        "registration_id",
+                        "name_masked",
+                        "phone_masked",
+                        "category",
+                        "checked_in",
+                        "inside",
+                        "revoked",
+                    ],
+                    "additionalProperties": False,
+                    "properties": {
+                        "registration_id": _ID,
+                        "name_masked": {"type": "string"},
+                        "phone_masked": {"type": "string"},
+                        "category": {"type": "string"},
+                        "checked_in": {"type": "boolean"},
+                        "inside": {"type": "boolean"},
+                        "revoked": {"type": "boolean"},
+                    },
+                },
+            }
+        },
+    },
+    "Enrolment": {
+        "type": "object",
+        "required": ["token", "label", "expires_at", "activity", "booth"],
+        "additionalProperties": False,
+        "properties": {
+            "token": {"type": "string"},
+            "label": {"type": "string"},
+            "expires_at": _TIME,
+            "activity": {
+                "type": "object",
+                "required": ["id", "name", "kind"],
+                "properties": {"id": _ID, "name": {"type": "string"}, "kind": {"type": "string"}},
+            },
+            "booth": {
+                "type": ["object", "null"],
+                "required": ["id", "name"],
+                "properties": {"id": _ID, "name": {"type": "string"}},
+            },
+        },
+    },
+}
+
+_ACTIVITY_ID = {"name": "activity_id", "in": "path", "required": True, "schema": _ID}
+_UNAUTHORIZED = {"401": _error("no valid credential"), "403": _error("a valid credential without the right")}
+_SCANNER = [{"bearer": []}]
+
+PATHS = {
+    "/activities": {
+        "get": {
+            "summary": "Activities of the current event (or ?event=ID) the staff member may see",
+            "security": _SCANNER,
+            "parameters": [{"name": "event", "in": "query", "required": False, "schema": _ID}],
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Activity")}, "activities"),
+                "404": _error("no such event"),
+                **_UNAUTHORIZED,
+            },
+        }
+    },
+    "/activities/{activity_id}": {
+        "get": {
+            "summary": "One activity",
+            "security": _SCANNER,
+            "parameters": [_ACTIVITY_ID],
+            "responses": {
+                "200": _json(_ref("Activity"), "the activity"),
+                "404": _error("not found"),
+                **_UNAUTHORIZED,
+            },
+        }
+    },
+    "/activities/{activity_id}/booths": {
+        "get": {
+            "summary": "Booths of an activity",
+            "security": _SCANNER,
+            "parameters": [_ACTIVITY_ID],
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Booth")}, "booths"),
+                "404": _error("not found"),
+                **_UNAUTHORIZED,
+            },
+        }
+    },
+    "/activities/{activity_id}/counts": {
+        "get": {
+            "summary": "The activity's live counts",
+            "security": _SCANNER,
+            "parameters": [_ACTIVITY_ID],
+            "responses": {
+                "200": _json(_ref("Counts"), "counts"),
+                "404": _error("not found"),
+                **_UNAUTHORIZED,
+            },
+        }
+    },
+    "/activities/{activity_id}/lookup": {
+        "get": {
+            "summary": "Find tickets by name, last four phone digits or ticket code (masked results)",
+            "security": _SCANNER,
+            "parameters": [
+                _ACTIVITY_ID,
+                {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 50}},
+            ],
+            "responses": {
+                "200": _json(_ref("LookupResult"), "matches"),
+                "400": _error("no query"),
+                **_UNAUTHORIZED,
+            },
+        }
+    },
+    "/activities/{activity_id}/registrations": {
+        "post": {
+            "summary": "Register a person (public, rate-limited; with a staff token, on someone's behalf)",
+            "parameters": [_ACTIVITY_ID],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("RegistrationRequest")}},
+            },
+            "responses": {
+                "201": _json(_ref("Registration"), "registered; the ticket"),
+                "400": _error("bad input"),
+                "403": _error("registration_closed"),
+                "404": _error("no such activity"),
+                "409": _error("already_registered, phone_limit or capacity_full"),
+                "429": _error("rate_limited"),
+            },
+        }
+    },
+    "/scans": {
+        "post": {
+            "summary": "Judge one scan (a judged scan is an answer: 200)",
+            "security": _SCANNER,
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("ScanRequest")}},
+            },
+            "responses": {
+                "200": _json(_ref("ScanResult"), "the judged scan, with the activity's counts"),
+                "400": _error("malformed request"),
+                "409": _error("client_scan_id_reused"),
+                "413": _error("body_too_large"),
+                **_UNAUTHORIZED,
+            },
+        }
+    },
+    "/scans/batch": {
+        "post": {
+            "summary": "Judge an offline queue in order",
+            "description": "An expired (not revoked) credential may still sync the scans it made in time.",
+            "security": _SCANNER,
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["scans"],
+                            "properties": {
+                                "scans": {
+                                    "type": "array",
+                                    "maxItems": 1000,
+                                    "items": {"anyOf": [_ref("ScanRequest"), _ref("WalkinRequest")]},
+                                }
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["results"],
+                        "properties": {
+                            "results": {"type": "array", "items": _ref("ScanResult")},
+                            "counts": _ref("Counts"),
+                        },
+                    },
+                    "one result per item, in order (without counts), and the counts once",
+                ),
+                "400": _error("malformed envelope"),
+                "413": _error("batch_too_large or body_too_large: nothing written"),
+                **_UNAUTHORIZED,
+            },
+        }
+    },
+    "/walkins": {
+        "post": {
+            "summary": "Count people who came without a ticket (entrance, or visits at a booth)",
+            "security": _SCANNER,
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("WalkinRequest")}},
+            },
+            "responses": {
+                "200": _json(_ref("ScanResult"), "the judged walk-in, with the activity's counts"),
+                "400": _error("malformed request"),
+                "409": _error("client_scan_id_reused"),
+                **_UNAUTHORIZED,
+            },
+        }
+    },
+    "/scanner/enrol": {
+        "post": {
+            "summary": "Exchange a one-time enrolment code for a scanner's bearer token",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["code"],
+                            "properties": {"code": {"type": "string"}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json(_ref("Enrolment"), "the device's token; the code is spent"),
+                "400": _error("enrol_code_used"),
+            },
+        }
+    },
+}
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "EventDesk API",
+            "version": "1",
+            "description": (
+                "Registrations, QR check-in and live counts. Errors are JSON "
+                '{"error": {"code", "message"}} with a 4xx status; messages follow Accept-Language.'
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "a scanner credential (one device) or a staff member's personal token",
+                }
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The API's OpenAPI document."""
+    return jsonify(document())

@@ -1,0 +1,162 @@
+"""The fed tally equals the ground truth of a scripted day and its rebuild from the facts."""
+
+import datetime as dt
+import random
+import uuid
+from collections import Counter
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from eventdesk.core.models import utcnow
+from eventdesk.core.services import tally as tally_service
+from eventdesk.extensions import db
+from tests import factories
+from tests.test_scan_api import Api
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class GroundTruth:
+    """The scan rules of API.md, written out plainly, and the figures they imply."""
+
+    def __init__(self, activity_id: int, activity_day: dt.date):
+        self.activity = activity_id
+        self.figures = Counter()
+        self.inside: dict[str, bool] = {}
+        self.checked_in: set[str] = set()
+        self.visits: set[tuple[str, int, dt.date]] = set()
+        self.activity_day = activity_day
+
+    def add(self, day, booth, metric, amount=1):
+        self.figures[(day, self.activity, booth or 0, metric)] += amount
+
+    def register(self, count):
+        self.add(self.activity_day, None, "registered", count)
+
+    def scan(self, ticket, booth, direction, moment) -> str:
+        day = moment.astimezone(SHANGHAI).date()
+        self.add(day, booth, "scans")
+        if booth is None:
+            entering = direction == "in"
+            if self.inside.get(ticket, False) == entering:
+                self.add(day, None, "duplicates")
+                return "duplicate"
+            self.inside[ticket] = entering
+            self.add(day, None, "entries" if entering else "exits")
+            accepted_checks_in = entering
+        else:
+            if (ticket, booth, day) in self.visits:
+                self.add(day, booth, "duplicates")
+                return "duplicate"
+            self.visits.add((ticket, booth, day))
+            self.add(day, booth, "visits")
+            accepted_checks_in = True
+        if accepted_checks_in and ticket not in self.checked_in:
+            self.checked_in.add(ticket)
+            self.add(day, None, "checked_in")
+        return "accepted"
+
+    def walk_in(self, booth, count, moment):
+        self.add(moment.astimezone(SHANGHAI).date(), booth, "walk_ins", count)
+
+    def unknown(self, moment):
+        day = moment.astimezone(SHANGHAI).date()
+        self.add(day, None, "scans")
+        self.add(day, None, "rejected")
+
+    def expected(self):
+        return Counter({key: value for key, value in self.figures.items() if value})
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_scripted_day_across_midnight(app, seed):
+    rng = random.Random(seed)
+    now = utcnow()
+    # The last local midnight in Shanghai; the activity runs two hours either side of it.
+    midnight = dt.datetime.combine(now.astimezone(SHANGHAI).date(), dt.time(), tzinfo=SHANGHAI)
+    with app.app_context():
+        event = factories.event(starts_on=midnight.date() - dt.timedelta(days=1), ends_on=midnight.date())
+        activity = factories.activity(
+            event,
+            opens_at=midnight - dt.timedelta(hours=2),
+            closes_at=midnight + dt.timedelta(hours=2),
+            booths=3,
+        )
+        tickets = [factories.registration(activity).token for _ in range(12)]
+        booths = [b.id for b in activity.booths]
+        token = factories.scanner_token(activity)
+        db.session.commit()
+        truth = GroundTruth(activity.id, activity.day)
+    truth.register(len(tickets))
+    api = Api(app, token)
+
+    moments = [midnight - dt.timedelta(minutes=1), midnight + dt.timedelta(minutes=1)]
+    moments += [midnight - dt.timedelta(minutes=rng.randint(2, 110)) for _ in range(3)]
+    moments = [m for m in moments if m <= now + dt.timedelta(minutes=4)]
+
+    pending: list[dict] = []
+    for _ in range(160):
+        moment = rng.choice(moments)
+        roll = rng.random()
+        if roll < 0.12:
+            booth = rng.choice([None, *booths])
+            count = rng.randint(1, 4)
+            item = {"kind": "walkin", "count": count, "booth_id": booth}
+            truth.walk_in(booth, count, moment)
+        elif roll < 0.17:
+            item = {"token": "forged-" + uuid.uuid4().hex[:16]}
+            truth.unknown(moment)
+        else:
+            ticket = rng.choice(tickets)
+            booth = rng.choice([None, None, *booths])
+            direction = rng.choice(["in", "in", "out"])
+            item = {"token": ticket, "booth_id": booth, "direction": direction}
+            item["expected"] = truth.scan(ticket, booth, direction, moment)
+        item.update(client_scan_id=str(uuid.uuid4()), scanned_at=moment.isoformat())
+        pending.append(item)
+
+    # Send as a scanner would: some live, some in offline batches, one batch twice.
+    while pending:
+        size = rng.choice([1, 1, 5, 20])
+        group, pending = pending[:size], pending[size:]
+        bodies = [{k: v for k, v in item.items() if k != "expected" and v is not None} for item in group]
+        if size == 1 and group[0].get("kind") != "walkin":
+            answers = [api.post("/scans", bodies[0]).get_json()]
+        else:
+            answers = api.post("/scans/batch", {"scans": bodies}).get_json()["results"]
+            if rng.random() < 0.3:
+                replay = api.post("/scans/batch", {"scans": bodies}).get_json()["results"]
+                assert [a["scan_id"] for a in replay] == [a["scan_id"] for a in answers]
+        for item, answer in zip(group, answers, strict=True):
+            if "expected" in item:
+                assert answer["result"] == item["expected"], (item, answer)
+
+    with app.app_context():
+        expected = truth.expected()
+        assert tally_service.stored() == expected
+        assert tally_service.facts() == expected
+        tally_service.rebuild()
+        db.session.commit()
+        assert tally_service.stored() == expected
+        days = {key[0] for key in expected}
+        assert len(days) == 2, "the script crosses local midnight"
+        for day in days:
+            tally_service.rebuild(day)
+            db.session.commit()
+            assert tally_service.stored(day) == Counter({k: v for k, v in expected.items() if k[0] == day})
+
+
+def test_rebuild_command(app, run_cli):
+    with app.app_context():
+        activity = factories.activity()
+        factories.registration(activity)
+        factories.registration(activity, revoked=True)
+        db.session.commit()
+        before = tally_service.stored()
+    result = run_cli("tally", "rebuild")
+    assert result.exit_code == 0
+    assert "figures" in result.output
+    with app.app_context():
+        assert tally_service.stored() == before
+        assert sum(before.values()) == 1
