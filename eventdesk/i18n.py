@@ -6,7 +6,7 @@ member's setting, the cookie, the browser's Accept-Language, then Chinese.
 
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 
 LANGUAGES = {"zh_Hans": "中文", "en": "English"}
@@ -32,7 +32,10 @@ def select_locale() -> str:
     if chosen:
         g.language_chosen = chosen
         return chosen
-    if current_user and current_user.is_authenticated and getattr(current_user, "locale", None):
+    # Only a request with a session can have a signed-in user; the scanner API has none,
+    # and loading the user costs more than the rest of choosing a language.
+    has_session = current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+    if has_session and current_user.is_authenticated and getattr(current_user, "locale", None):
         return current_user.locale
     chosen = normalise_language(request.cookies.get(LANGUAGE_COOKIE))
     if chosen:

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 import psycopg
 import sqlalchemy as sa
 
+from eventdesk.core.database import sqlite_writer_queue
 from eventdesk.extensions import db
 
 IntegrityErrors = (sqlite3.IntegrityError, psycopg.IntegrityError)
@@ -33,11 +34,12 @@ class RawConnection:
     caller's transaction and the caller commits.
     """
 
-    def __init__(self, dbapi_connection, dialect: str, *, owned: bool):
+    def __init__(self, dbapi_connection, dialect: str, *, owned: bool, database_path: str | None = None):
         self.dbapi = dbapi_connection
         self.dialect = dialect
         self.owned = owned
         self.sqlite = dialect == "sqlite"
+        self._writers = sqlite_writer_queue(database_path) if self.sqlite and database_path else None
         self._statements: dict[str, str] = {}
 
     # -- statements -------------------------------------------------------------------
@@ -86,18 +88,19 @@ class RawConnection:
         if not self.owned:
             yield
             return
-        if self.sqlite:
-            self.dbapi.execute("BEGIN IMMEDIATE")
-        else:
-            # Reads before this point ran in an implicit transaction of their own; end it
-            # so that the writes see the latest committed state.
+        with self._writers.turn() if self._writers else contextlib.nullcontext():
+            if self.sqlite:
+                self.dbapi.execute("BEGIN IMMEDIATE")
+            else:
+                # Reads before this point ran in an implicit transaction of their own; end it
+                # so that the writes see the latest committed state.
+                self.dbapi.commit()
+            try:
+                yield
+            except BaseException:
+                self.dbapi.rollback()
+                raise
             self.dbapi.commit()
-        try:
-            yield
-        except BaseException:
-            self.dbapi.rollback()
-            raise
-        self.dbapi.commit()
 
     def end_reads(self) -> None:
         """Close the implicit read transaction psycopg opened, so no snapshot is held."""
@@ -137,10 +140,11 @@ def owned_connection() -> Iterator[RawConnection]:
     engine = db.engine
     pooled = engine.raw_connection()
     try:
-        yield RawConnection(pooled.driver_connection, engine.dialect.name, owned=True)
+        yield RawConnection(
+            pooled.driver_connection, engine.dialect.name, owned=True, database_path=engine.url.database
+        )
     finally:
-        with contextlib.suppress(Exception):
-            pooled.rollback()
+        # Returning it to the pool rolls back anything left open.
         pooled.close()
 
 

@@ -123,9 +123,10 @@ class _Judge:
     # -- looking up, before any lock is taken -------------------------------------------
 
     def load(self, requests: Sequence[ScanRequest]) -> None:
-        self.booth_ids = {
-            row[0] for row in self.db.all("SELECT id FROM booth WHERE activity_id = ?", (self.activity.id,))
-        }
+        # Entrance scans, the common case, need no booth: look booths up only when one is named.
+        if self.scanner.booth_id is not None or any(r.booth_id is not None for r in requests):
+            rows = self.db.all("SELECT id FROM booth WHERE activity_id = ?", (self.activity.id,))
+            self.booth_ids = {row[0] for row in rows}
         tokens = {r.token for r in requests if r.token and looks_like_token(r.token)}
         codes = {r.ticket_code for r in requests if r.ticket_code}
         ids = {r.registration_id for r in requests if r.registration_id}
