@@ -10,6 +10,7 @@ import pytest
 
 from eventdesk.core.models import utcnow
 from eventdesk.core.services import tally as tally_service
+from eventdesk.core.tally import arrival_slot
 from eventdesk.extensions import db
 from tests import factories
 from tests.test_scan_api import Api
@@ -27,6 +28,10 @@ class GroundTruth:
         self.checked_in: set[str] = set()
         self.visits: set[tuple[str, int, dt.date]] = set()
         self.activity_day = activity_day
+        self.arrivals = Counter()
+
+    def arrive(self, moment, people=1):
+        self.arrivals[(self.activity, arrival_slot(moment))] += people
 
     def add(self, day, booth, metric, amount=1):
         self.figures[(day, self.activity, booth or 0, metric)] += amount
@@ -55,10 +60,13 @@ class GroundTruth:
         if accepted_checks_in and ticket not in self.checked_in:
             self.checked_in.add(ticket)
             self.add(day, None, "checked_in")
+            self.arrive(moment)
         return "accepted"
 
     def walk_in(self, booth, count, moment):
         self.add(moment.astimezone(SHANGHAI).date(), booth, "walk_ins", count)
+        if booth is None:
+            self.arrive(moment, count)
 
     def unknown(self, moment):
         day = moment.astimezone(SHANGHAI).date()
@@ -136,9 +144,12 @@ def test_scripted_day_across_midnight(app, seed):
         expected = truth.expected()
         assert tally_service.stored() == expected
         assert tally_service.facts() == expected
+        assert tally_service.stored_arrivals() == truth.arrivals
+        assert tally_service.arrival_facts() == truth.arrivals
         tally_service.rebuild()
         db.session.commit()
         assert tally_service.stored() == expected
+        assert tally_service.stored_arrivals() == truth.arrivals
         days = {key[0] for key in expected}
         assert len(days) == 2, "the script crosses local midnight"
         for day in days:

@@ -39,6 +39,13 @@ POSTGRES_SHARDS = 8
 
 TallyKey = tuple[dt.date, int, int, str]  # local day, activity, booth (0 = whole activity), metric
 
+#: Arrivals are counted in slots of this many minutes.
+SLOT_MINUTES = 15
+
+_UPSERT_ARRIVALS = (
+    "INSERT INTO arrival_count (activity_id, slot_start, shard, value) VALUES {rows} "
+    "ON CONFLICT (activity_id, slot_start, shard) DO UPDATE SET value = arrival_count.value + excluded.value"
+)
 _UPSERT = (
     "INSERT INTO tally_count (local_day, activity_id, booth_id, metric, shard, value) VALUES {rows} "
     "ON CONFLICT (local_day, activity_id, booth_id, metric, shard) "
@@ -46,11 +53,31 @@ _UPSERT = (
 )
 
 
-class TallyDelta(Counter):
-    """Changes to tally figures, collected while judging and written in one statement."""
+class TallyDelta:
+    """Changes to tally figures and arrival slots, collected while judging, written at once."""
+
+    def __init__(self):
+        self.figures: Counter[TallyKey] = Counter()
+        self.arrivals: Counter[tuple[int, dt.datetime]] = Counter()
 
     def add(self, day: dt.date, activity_id: int, booth_id: int | None, metric: str, amount: int = 1):
-        self[(day, activity_id, booth_id or WHOLE_ACTIVITY, metric)] += amount
+        self.figures[(day, activity_id, booth_id or WHOLE_ACTIVITY, metric)] += amount
+
+    def arrive(self, activity_id: int, moment: dt.datetime, people: int = 1):
+        """People arrived (checked in, or walked in at the entrance) at `moment`."""
+        self.arrivals[(activity_id, arrival_slot(moment))] += people
+
+    @property
+    def activity_ids(self) -> set[int]:
+        return {key[1] for key, amount in self.figures.items() if amount} | {
+            key[0] for key, amount in self.arrivals.items() if amount
+        }
+
+
+def arrival_slot(moment: dt.datetime) -> dt.datetime:
+    """The start of the 15-minute slot `moment` falls in (UTC)."""
+    moment = moment.astimezone(dt.UTC)
+    return moment.replace(minute=moment.minute - moment.minute % SLOT_MINUTES, second=0, microsecond=0)
 
 
 def write_delta(connection: RawConnection, delta: TallyDelta) -> None:
@@ -59,15 +86,21 @@ def write_delta(connection: RawConnection, delta: TallyDelta) -> None:
     Rows go in sorted order so that two PostgreSQL writers on the same shard lock them in
     the same order and can never deadlock.
     """
-    changes = sorted((key, amount) for key, amount in delta.items() if amount)
-    if not changes:
-        return
     shard = secrets.randbelow(POSTGRES_SHARDS) if not connection.sqlite else 0
-    params: list = []
-    for (day, activity_id, booth_id, metric), amount in changes:
-        params += [connection.date_param(day), activity_id, booth_id, metric, shard, amount]
-    rows = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(changes))
-    connection.execute(_UPSERT.format(rows=rows), params)
+    changes = sorted((key, amount) for key, amount in delta.figures.items() if amount)
+    if changes:
+        params: list = []
+        for (day, activity_id, booth_id, metric), amount in changes:
+            params += [connection.date_param(day), activity_id, booth_id, metric, shard, amount]
+        rows = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(changes))
+        connection.execute(_UPSERT.format(rows=rows), params)
+    arrivals = sorted((key, amount) for key, amount in delta.arrivals.items() if amount)
+    if arrivals:
+        params = []
+        for (activity_id, slot), amount in arrivals:
+            params += [activity_id, connection.time_param(slot), shard, amount]
+        rows = ", ".join(["(?, ?, ?, ?)"] * len(arrivals))
+        connection.execute(_UPSERT_ARRIVALS.format(rows=rows), params)
 
 
 def feed(connection: RawConnection, changes: Iterable[tuple[TallyKey, int]]) -> None:

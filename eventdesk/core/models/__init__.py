@@ -7,12 +7,13 @@ from eventdesk.core.models.people import Person, PersonCategory, Registration, R
 from eventdesk.core.models.places import Department, District, Site
 from eventdesk.core.models.scans import BoothVisit, Direction, Scan, ScanKind, ScanResult
 from eventdesk.core.models.staff import ApiToken, Role, ScannerCredential, User, UserScope
-from eventdesk.core.models.tally import WHOLE_ACTIVITY, TallyCount
+from eventdesk.core.models.tally import WHOLE_ACTIVITY, ArrivalCount, TallyCount
 
 __all__ = [
     "WHOLE_ACTIVITY",
     "Activity",
     "ApiToken",
+    "ArrivalCount",
     "AuditLog",
     "Base",
     "Booth",

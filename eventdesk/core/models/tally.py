@@ -34,3 +34,21 @@ class TallyCount(Base):
     value: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
 
     __table_args__ = (sa.Index("ix_tally_count_activity_id", "activity_id"),)
+
+
+class ArrivalCount(Base):
+    """People arriving at an activity per 15-minute slot: first check-ins and entrance walk-ins.
+
+    Fed with the tally, so the dashboard's arrivals chart costs the same at a thousand
+    scans as at a million. Summed over `shard` like `TallyCount`.
+    """
+
+    __tablename__ = "arrival_count"
+
+    activity_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: Start of the 15-minute slot (UTC; slots line up with local quarter hours).
+    slot_start: so.Mapped[dt.datetime] = so.mapped_column(primary_key=True)
+    shard: so.Mapped[int] = so.mapped_column(sa.SmallInteger, primary_key=True)
+    value: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)

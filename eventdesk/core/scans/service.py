@@ -263,6 +263,8 @@ class _Judge:
             return rejected, "not_open"
         if request.kind == ScanKind.walkin:
             delta.add(day, self.activity.id, booth_id, tally.WALK_INS, request.headcount)
+            if booth_id is None:
+                delta.arrive(self.activity.id, counted_at, request.headcount)
             return ScanResult.accepted, None
         if booth_id is None:
             return self._at_entrance(ticket, request.direction, counted_at, day, delta)
@@ -317,6 +319,7 @@ class _Judge:
         )
         if first:
             delta.add(day, self.activity.id, None, tally.CHECKED_IN)
+            delta.arrive(self.activity.id, counted_at)
 
     def _is_inside(self, registration_id: int) -> bool:
         row = self.db.one("SELECT inside FROM registration WHERE id = ?", (registration_id,))

@@ -13,7 +13,15 @@ import sqlalchemy.orm as so
 
 from eventdesk.core import tally
 from eventdesk.core.kinds import all_kinds
-from eventdesk.core.models import WHOLE_ACTIVITY, Activity, Event, Registration, Scan, TallyCount
+from eventdesk.core.models import (
+    WHOLE_ACTIVITY,
+    Activity,
+    ArrivalCount,
+    Event,
+    Registration,
+    Scan,
+    TallyCount,
+)
 from eventdesk.extensions import db
 
 Figures = Counter  # (local day, activity id, booth id or 0, metric) → value
@@ -56,7 +64,10 @@ def stored(day: dt.date | None = None) -> Figures:
 
 
 def rebuild(day: dt.date | None = None) -> int:
-    """Replace the tally (of one local day, or all) with what the facts say; returns rows written."""
+    """Replace the tally (of one local day, or all) with what the facts say; returns rows written.
+
+    Arrival slots are small and always rebuilt whole.
+    """
     figures = facts(day)
     delete = sa.delete(TallyCount)
     if day is not None:
@@ -68,7 +79,37 @@ def rebuild(day: dt.date | None = None) -> int:
     ]
     if rows:
         db.session.execute(sa.insert(TallyCount), rows)
-    return len(rows)
+    db.session.execute(sa.delete(ArrivalCount))
+    slots = [
+        {"activity_id": a, "slot_start": slot, "shard": 0, "value": v}
+        for (a, slot), v in sorted(arrival_facts().items())
+    ]
+    if slots:
+        db.session.execute(sa.insert(ArrivalCount), slots)
+    return len(rows) + len(slots)
+
+
+def arrival_facts() -> Counter:
+    """Arrivals per (activity, 15-minute slot) from the facts: first check-ins and entrance walk-ins."""
+    arrivals: Counter = Counter()
+    first_scans = _first_accepted_scans()
+    for activity_id, counted_at in db.session.execute(
+        sa.select(Scan.activity_id, Scan.counted_at).where(Scan.id.in_(first_scans))
+    ):
+        arrivals[(activity_id, tally.arrival_slot(counted_at))] += 1
+    walk_ins = sa.select(Scan.activity_id, Scan.counted_at, Scan.headcount).where(
+        Scan.kind == "walkin", Scan.result == "accepted", Scan.booth_id.is_(None), Scan.id.not_in(_voided())
+    )
+    for activity_id, counted_at, people in db.session.execute(walk_ins):
+        arrivals[(activity_id, tally.arrival_slot(counted_at))] += people
+    return Counter({key: value for key, value in arrivals.items() if value})
+
+
+def stored_arrivals() -> Counter:
+    statement = sa.select(
+        ArrivalCount.activity_id, ArrivalCount.slot_start, sa.func.sum(ArrivalCount.value)
+    ).group_by(ArrivalCount.activity_id, ArrivalCount.slot_start)
+    return Counter({(a, slot): int(v) for a, slot, v in db.session.execute(statement) if v})
 
 
 def _registered(figures: Figures, day: dt.date | None) -> None:
@@ -137,16 +178,19 @@ def _scans(figures: Figures, day: dt.date | None) -> None:
             figures[(*key, tally.ENTRIES if direction == "in" else tally.EXITS)] += count
 
 
-def _checked_in(figures: Figures, day: dt.date | None) -> None:
+def _first_accepted_scans() -> sa.Select:
     # A ticket is checked in by its first accepted scan, in the order the server judged them.
-    first_scans = (
+    return (
         sa.select(sa.func.min(Scan.id))
         .where(Scan.kind == "ticket", Scan.result == "accepted", Scan.id.not_in(_voided()))
         .group_by(Scan.registration_id)
     )
+
+
+def _checked_in(figures: Figures, day: dt.date | None) -> None:
     statement = (
         sa.select(Scan.local_day, Scan.activity_id, sa.func.count())
-        .where(Scan.id.in_(first_scans))
+        .where(Scan.id.in_(_first_accepted_scans()))
         .group_by(Scan.local_day, Scan.activity_id)
     )
     if day is not None:
