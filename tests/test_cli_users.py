@@ -11,16 +11,16 @@ from eventdesk.core.models import ApiToken, AuditLog, User
 from eventdesk.extensions import db
 from tests import factories
 
+_CREATE = ("users", "create", "--password-stdin")
+_PASSWORD = "a long enough password\n"
+
 
 def _user(email):
     return db.session.scalar(sa.select(User).where(User.email == email))
 
 
 def test_create_admin(app, run_cli):
-    result = run_cli(
-        "users", "create", "Chief@Example.org", "--role", "admin", "--name", "王主任", "--password-stdin",
-        input="a long enough password\n",
-    )  # fmt: skip
+    result = run_cli(*_CREATE, "Chief@Example.org", "--role", "admin", "--name", "王主任", input=_PASSWORD)
     assert result.exit_code == 0, result.output
     assert "created admin chief@example.org" in result.output
     with app.app_context():
@@ -39,9 +39,16 @@ def test_create_scoped_to_district_and_department(app, run_cli):
         db.session.commit()
         district_id, department_id = district.id, department.id
     result = run_cli(
-        "users", "create", "li@example.org", "--role", "organizer", "--district", "wangyi",
-        "--department", "hrss", "--password-stdin", input="a long enough password\n",
-    )  # fmt: skip
+        *_CREATE,
+        "li@example.org",
+        "--role",
+        "organizer",
+        "--district",
+        "wangyi",
+        "--department",
+        "hrss",
+        input=_PASSWORD,
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         scopes = _user("li@example.org").scopes
@@ -68,7 +75,7 @@ def test_create_refused_writes_nothing(app, run_cli, args, password, code):
     with app.app_context():
         factories.user("staff", email="taken@example.org")
         db.session.commit()
-    result = run_cli("users", "create", *args, "--password-stdin", input=password + "\n")
+    result = run_cli(*_CREATE, *args, input=password + "\n")
     assert result.exit_code == 1
     assert code in result.output
     with app.app_context():
@@ -81,12 +88,10 @@ def test_refusal_is_explained_in_the_terminals_language(app, run_cli, monkeypatc
         factories.user("staff", email="taken@example.org")
         db.session.commit()
     monkeypatch.setenv("LANG", "en_US.UTF-8")
-    result = run_cli("users", "create", "taken@example.org", "--role", "staff", "--password-stdin",
-                     input="a long enough password\n")  # fmt: skip
+    result = run_cli(*_CREATE, "taken@example.org", "--role", "staff", input=_PASSWORD)
     assert "An account with this e-mail already exists." in result.output
     monkeypatch.setenv("LANG", "C.UTF-8")
-    result = run_cli("users", "create", "taken@example.org", "--role", "staff", "--password-stdin",
-                     input="a long enough password\n")  # fmt: skip
+    result = run_cli(*_CREATE, "taken@example.org", "--role", "staff", input=_PASSWORD)
     assert "该邮箱的账号已存在" in result.output
 
 
