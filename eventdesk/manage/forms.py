@@ -81,7 +81,8 @@ def booth_choices() -> list[SelectChoice]:
         .join(Activity, Booth.activity_id == Activity.id)
         .order_by(Activity.opens_at, Activity.name, Booth.sort_order, Booth.name)
     )
-    return _options((booth.id, f"{activity.label} · {booth.label}") for booth, activity in booths)
+    # Grouped under their activity: several activities have a booth of the same name.
+    return [SelectChoice(str(booth.id), booth.label, optgroup=activity.label) for booth, activity in booths]
 
 
 def kind_options() -> list[SelectChoice]:

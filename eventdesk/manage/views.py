@@ -408,7 +408,9 @@ def _scope_labels(accounts: list[User]) -> dict[int, list[str]]:
         ids = {getattr(scope, column) for scope in scopes if getattr(scope, column)}
         if ids:
             for obj in db.session.scalars(sa.select(model).where(model.id.in_(ids))):
-                names[(column, obj.id)] = caption % {"name": obj.label}
+                # A booth's name alone ("体格检查") does not say which activity it belongs to.
+                label = f"{obj.activity.label} · {obj.label}" if model is Booth else obj.label
+                names[(column, obj.id)] = caption % {"name": label}
     return {
         account.id: [
             names[(column, getattr(scope, column))]
