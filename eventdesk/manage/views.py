@@ -90,10 +90,10 @@ def _paginate(stmt: sa.Select):
 @login_required
 def home():
     """The staff start page: the activities this account reaches."""
-    activities_ = db.session.scalars(
+    reachable = db.session.scalars(
         sa.select(Activity).where(activity_clause(current_user)).order_by(Activity.opens_at).limit(50)
     ).all()
-    return render_template("manage/home.html", activities=activities_)
+    return render_template("manage/home.html", activities=reachable)
 
 
 # Events ----------------------------------------------------------------------------------
