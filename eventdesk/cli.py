@@ -1,4 +1,4 @@
-"""The `flask` command line (API.md): staff accounts and their tokens.
+"""The `flask` command line (API.md): demo data, staff accounts and their tokens.
 
 Each command is one transaction: it runs its service calls and commits once at the end,
 or changes nothing when a service refuses.
@@ -106,6 +106,28 @@ def rebuild_tally_command(day):
     click.echo(f"tally rebuilt for {local_day or 'all days'}: {rows} figures")
 
 
+demo_cli = AppGroup("demo", help="The demo event (never in production).")
+
+
+@demo_cli.command("load")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Local day to hold the demo on (default: today in Asia/Shanghai).",
+)
+@click.option("--force", is_flag=True, help="Load it even though the database holds other events.")
+@transactional
+def demo_load_command(day, force):
+    """Create the demo event, or move it to another day; print the demo logins."""
+    from eventdesk import demo
+
+    result = demo.load_demo(day.date() if day else demo.today(), force=force)
+    for line in demo.describe(result):
+        click.echo(line)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tally_cli)
+    app.cli.add_command(demo_cli)

@@ -52,6 +52,40 @@ REASONS = {
     "password_too_short": _l("Passwords need at least 8 characters."),
     "enrol_code_used": _l("This enrolment code has already been used or has expired."),
     "server_error": _l("Something went wrong on the server; please try again."),
+    # Setting up events, places, departments, activities, booths and staff accounts
+    "text_required": _l("Fill in this field."),
+    "text_too_long": _l("This is longer than the field allows."),
+    "invalid_text": _l(
+        "Remove the invisible or control characters (such as zero-width spaces) from this text."
+    ),
+    "invalid_code": _l(
+        "Use 1 to 20 lower-case letters, digits, hyphens or underscores, starting with a letter."
+    ),
+    "code_taken": _l("This code is already in use."),
+    "name_taken": _l("This name is already in use here."),
+    "invalid_sort_order": _l("Enter a whole number from 0 to 9999."),
+    "invalid_timezone": _l("Unknown time zone; enter a name such as Asia/Shanghai."),
+    "date_out_of_range": _l("Choose a date between 2000 and 2099."),
+    "dates_out_of_order": _l("The last day cannot be before the first day."),
+    "activities_outside_dates": _l(
+        "Some activities of this event fall outside these dates; change their hours first."
+    ),
+    "unknown_kind": _l("Unknown kind of activity."),
+    "hours_out_of_order": _l("The closing time must be after the opening time."),
+    "hours_outside_event": _l("The opening hours must lie within the event's dates."),
+    "hours_span_days": _l("An activity is held on one day: it must close by midnight of the day it opens."),
+    "invalid_capacity": _l(
+        "Leave the capacity empty for no limit, or enter a whole number from 1 to 1,000,000."
+    ),
+    "lead_is_cooperator": _l("The lead department cannot also be a cooperating department."),
+    "outside_scope": _l("This is outside the districts and departments you are responsible for."),
+    "admin_not_scoped": _l("Administrators reach everything: remove the limits or choose another role."),
+    "own_access": _l("You cannot remove your own administrator role or deactivate your own account."),
+    # Demo data
+    "demo_in_production": _l("The demo is never loaded in production (EVENTDESK_ENV=production)."),
+    "demo_needs_force": _l(
+        "This database holds events that are not the demo; add --force to load the demo beside them."
+    ),
 }
 
 

@@ -1,12 +1,14 @@
 """Languages: Chinese (zh_Hans) by default, English second.
 
 The language is, in order: ``?lang=`` (remembered in a cookie), the signed-in staff
-member's setting, the cookie, the browser's Accept-Language, then Chinese.
+member's setting, the cookie, the browser's Accept-Language, then Chinese. On the command
+line it is the terminal's (``LANG``), then Chinese.
 """
 
+import os
 from pathlib import Path
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 
 LANGUAGES = {"zh_Hans": "中文", "en": "English"}
@@ -28,6 +30,8 @@ def normalise_language(value: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return normalise_language(os.environ.get("LANG")) or DEFAULT_LANGUAGE
     chosen = normalise_language(request.args.get("lang"))
     if chosen:
         g.language_chosen = chosen

@@ -1,21 +1,514 @@
-"""Organizer pages."""
+"""Organizer pages: setting up events, districts, sites, departments, activities, booths and staff.
+
+Each page loads what it shows, checks who may see it, and hands changes to a setup
+service; a refused change is shown beside the field at fault and nothing is written.
+"""
+
+from collections.abc import Callable
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+import sqlalchemy.orm as so
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
-from eventdesk.core.access import activity_clause
-from eventdesk.core.models import Activity
+from eventdesk.auth.permissions import city_wide_required, roles_required
+from eventdesk.core.access import activity_clause, can_manage_activity, can_view_activity, is_city_wide
+from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site, User
+from eventdesk.core.services import activities, setup, users
+from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
+from eventdesk.manage import forms
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+PER_PAGE = 20
+
+
+@bp.app_context_processor
+def _navigation():
+    """Which organizer links the signed-in account may follow."""
+    if not current_user.is_authenticated:
+        return {}
+    return {
+        "manage_nav": {
+            "setup": is_city_wide(current_user),
+            "staff": current_user.role == Role.admin,
+        }
+    }
+
+
+# Helpers ---------------------------------------------------------------------------------
+
+
+def _form_data(form: FlaskForm) -> dict:
+    return {name: value for name, value in form.data.items() if name != "csrf_token"}
+
+
+def _show_refusal(form: FlaskForm, error: ServiceError) -> None:
+    """Put a refused change's reason beside the field at fault, or above the form."""
+    field = form[error.field] if error.field and error.field in form else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+def _submitted(form: FlaskForm, change: Callable[[], object]) -> bool:
+    """Validate the form, make the change and commit; False (nothing written) when either refuses."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        change()
+    except ServiceError as error:
+        db.session.rollback()
+        _show_refusal(form, error)
+        return False
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return True
+
+
+def _form_page(form: FlaskForm, title: str, back_url: str, template="manage/form.html", **context):
+    return render_template(template, form=form, title=title, back_url=back_url, **context)
+
+
+def _search(stmt: sa.Select, *columns) -> tuple[sa.Select, str]:
+    """Narrow a list to what the search box asks for (any of `columns` contains it)."""
+    query = " ".join(request.args.get("q", "").split())[:100]
+    if query:
+        stmt = stmt.where(sa.or_(*(column.icontains(query, autoescape=True) for column in columns)))
+    return stmt, query
+
+
+def _paginate(stmt: sa.Select):
+    return db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE)
 
 
 @bp.get("/")
 @login_required
 def home():
     """The staff start page: the activities this account reaches."""
-    activities = db.session.scalars(
+    reachable = db.session.scalars(
         sa.select(Activity).where(activity_clause(current_user)).order_by(Activity.opens_at).limit(50)
     ).all()
-    return render_template("manage/home.html", activities=activities)
+    return render_template("manage/home.html", activities=reachable)
+
+
+# Events ----------------------------------------------------------------------------------
+
+
+@bp.get("/events/")
+@city_wide_required
+def events():
+    """Events, newest first, with a search box."""
+    stmt, query = _search(sa.select(Event), Event.name, Event.name_en)
+    page = _paginate(stmt.order_by(Event.starts_on.desc(), Event.name))
+    return render_template("manage/events.html", page=page, query=query)
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@city_wide_required
+def event_new():
+    """Create an event."""
+    form = forms.EventForm(data={"timezone": current_app.config["EVENTDESK_TIMEZONE"]})
+    if _submitted(form, lambda: setup.create_event(**_form_data(form), actor=current_user)):
+        return redirect(url_for(".events"))
+    return _form_page(form, _("New event"), url_for(".events"))
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@city_wide_required
+def event_edit(event_id: int):
+    """Change an event's names, time zone or dates."""
+    event = db.get_or_404(Event, event_id)
+    form = forms.EventForm(obj=event)
+    if _submitted(form, lambda: setup.update_event(event, **_form_data(form), actor=current_user)):
+        return redirect(url_for(".events"))
+    return _form_page(form, _("Edit event"), url_for(".events"), subtitle=event.label)
+
+
+# Districts -------------------------------------------------------------------------------
+
+
+@bp.get("/districts/")
+@city_wide_required
+def districts():
+    """Districts in their reporting order, with a search box."""
+    stmt, query = _search(sa.select(District), District.code, District.name, District.name_en)
+    page = _paginate(stmt.order_by(District.sort_order, District.name))
+    return render_template("manage/districts.html", page=page, query=query)
+
+
+@bp.route("/districts/new", methods=["GET", "POST"])
+@city_wide_required
+def district_new():
+    """Add a district."""
+    form = forms.DistrictForm()
+    if _submitted(form, lambda: setup.create_district(**_form_data(form), actor=current_user)):
+        return redirect(url_for(".districts"))
+    return _form_page(form, _("New district"), url_for(".districts"))
+
+
+@bp.route("/districts/<int:district_id>/edit", methods=["GET", "POST"])
+@city_wide_required
+def district_edit(district_id: int):
+    """Change a district."""
+    district = db.get_or_404(District, district_id)
+    form = forms.DistrictForm(obj=district)
+    if _submitted(form, lambda: setup.update_district(district, **_form_data(form), actor=current_user)):
+        return redirect(url_for(".districts"))
+    return _form_page(form, _("Edit district"), url_for(".districts"), subtitle=district.label)
+
+
+# Sites -----------------------------------------------------------------------------------
+
+
+@bp.get("/sites/")
+@city_wide_required
+def sites():
+    """Sites by district, with a search box (name or address)."""
+    stmt, query = _search(
+        sa.select(Site).join(District, Site.district_id == District.id),
+        Site.name,
+        Site.name_en,
+        Site.address,
+        District.name,
+    )
+    stmt = stmt.options(so.contains_eager(Site.district)).order_by(
+        District.sort_order, District.name, Site.name
+    )
+    return render_template("manage/sites.html", page=_paginate(stmt), query=query)
+
+
+@bp.route("/sites/new", methods=["GET", "POST"])
+@city_wide_required
+def site_new():
+    """Add a site."""
+    form = forms.SiteForm()
+    if _submitted(form, lambda: setup.create_site(**_form_data(form), actor=current_user)):
+        return redirect(url_for(".sites"))
+    return _form_page(form, _("New site"), url_for(".sites"))
+
+
+@bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
+@city_wide_required
+def site_edit(site_id: int):
+    """Change a site."""
+    site = db.get_or_404(Site, site_id)
+    form = forms.SiteForm(obj=site)
+    if _submitted(form, lambda: setup.update_site(site, **_form_data(form), actor=current_user)):
+        return redirect(url_for(".sites"))
+    return _form_page(form, _("Edit site"), url_for(".sites"), subtitle=site.label)
+
+
+# Departments -----------------------------------------------------------------------------
+
+
+@bp.get("/departments/")
+@city_wide_required
+def departments():
+    """Departments in their reporting order, with a search box."""
+    stmt, query = _search(sa.select(Department), Department.code, Department.name, Department.name_en)
+    page = _paginate(stmt.order_by(Department.sort_order, Department.name))
+    return render_template("manage/departments.html", page=page, query=query)
+
+
+@bp.route("/departments/new", methods=["GET", "POST"])
+@city_wide_required
+def department_new():
+    """Add a department."""
+    form = forms.DepartmentForm()
+    if _submitted(form, lambda: setup.create_department(**_form_data(form), actor=current_user)):
+        return redirect(url_for(".departments"))
+    return _form_page(form, _("New department"), url_for(".departments"))
+
+
+@bp.route("/departments/<int:department_id>/edit", methods=["GET", "POST"])
+@city_wide_required
+def department_edit(department_id: int):
+    """Change a department."""
+    department = db.get_or_404(Department, department_id)
+    form = forms.DepartmentForm(obj=department)
+    if _submitted(form, lambda: setup.update_department(department, **_form_data(form), actor=current_user)):
+        return redirect(url_for(".departments"))
+    return _form_page(form, _("Edit department"), url_for(".departments"), subtitle=department.label)
+
+
+# Activities ------------------------------------------------------------------------------
+
+
+def _viewable_activity(activity_id: int) -> Activity:
+    """The activity, if this account's scopes reach it (404 when missing, 403 when out of reach)."""
+    activity = db.get_or_404(Activity, activity_id)
+    if not can_view_activity(current_user, activity):
+        abort(403)
+    return activity
+
+
+def _manageable_activity(activity_id: int) -> Activity:
+    """The activity, if this account may change it (404 when missing, 403 otherwise)."""
+    activity = db.get_or_404(Activity, activity_id)
+    if not can_manage_activity(current_user, activity):
+        abort(403)
+    return activity
+
+
+def _activity_fields(form: forms.NewActivityForm, event: Event) -> dict:
+    """The form's values as the activity services take them: hours placed in the event's time zone."""
+    fields = _form_data(form)
+    fields.pop("event_id", None)
+    fields.pop("kind", None)
+    fields["opens_at"] = activities.local_moment(event, fields["opens_at"])
+    fields["closes_at"] = activities.local_moment(event, fields["closes_at"])
+    return fields
+
+
+@bp.get("/activities/")
+@login_required
+def activity_list():
+    """The activities this account reaches, by opening time, with a search box and an event filter."""
+    stmt = (
+        sa.select(Activity)
+        .where(activity_clause(current_user))
+        .options(
+            so.joinedload(Activity.event),
+            so.joinedload(Activity.site).joinedload(Site.district),
+            so.joinedload(Activity.lead_department),
+        )
+    )
+    event = None
+    event_id = request.args.get("event", type=int)
+    if event_id:
+        event = db.get_or_404(Event, event_id)
+        stmt = stmt.where(Activity.event_id == event.id)
+    stmt, query = _search(stmt, Activity.name, Activity.name_en)
+    page = _paginate(stmt.order_by(Activity.opens_at, Activity.name))
+    may_create = current_user.role in (Role.admin, Role.organizer)
+    return render_template(
+        "manage/activities.html", page=page, query=query, event=event, may_create=may_create
+    )
+
+
+@bp.route("/activities/new", methods=["GET", "POST"])
+@roles_required(Role.admin, Role.organizer)
+def activity_new():
+    """Create an activity (a scoped organizer, only within their districts or departments)."""
+    form = forms.NewActivityForm(data={"event_id": request.args.get("event", type=int)})
+    activity = None
+
+    def create():
+        nonlocal activity
+        event = db.session.get(Event, form.event_id.data)
+        fields = _activity_fields(form, event)
+        activity = activities.create_activity(
+            event_id=event.id, kind=form.kind.data, **fields, actor=current_user
+        )
+
+    if _submitted(form, create):
+        return redirect(url_for(".activity_detail", activity_id=activity.id))
+    return _form_page(form, _("New activity"), url_for(".activity_list"))
+
+
+@bp.get("/activities/<int:activity_id>")
+@login_required
+def activity_detail(activity_id: int):
+    """An activity's facts, its lead and cooperating departments, and its booths."""
+    activity = _viewable_activity(activity_id)
+    return render_template(
+        "manage/activity.html", activity=activity, may_manage=can_manage_activity(current_user, activity)
+    )
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@login_required
+def activity_edit(activity_id: int):
+    """Change an activity's names, site, departments, hours, capacity and registration."""
+    activity = _manageable_activity(activity_id)
+    zone = activity.event.zone
+    form = forms.ActivityForm(
+        data={
+            "name": activity.name,
+            "name_en": activity.name_en,
+            "site_id": activity.site_id,
+            "lead_department_id": activity.lead_department_id,
+            "cooperator_ids": [department.id for department in activity.cooperators],
+            "opens_at": activity.opens_at.astimezone(zone).replace(tzinfo=None),
+            "closes_at": activity.closes_at.astimezone(zone).replace(tzinfo=None),
+            "capacity": activity.capacity,
+            "registration_open": activity.registration_open,
+            "description": activity.description,
+        }
+    )
+    form.opens_at.description = form.closes_at.description = _(
+        "Local time in %(zone)s.", zone=activity.event.timezone
+    )
+
+    def update():
+        activities.update_activity(activity, **_activity_fields(form, activity.event), actor=current_user)
+
+    if _submitted(form, update):
+        return redirect(url_for(".activity_detail", activity_id=activity.id))
+    back = url_for(".activity_detail", activity_id=activity.id)
+    return _form_page(form, _("Edit activity"), back, subtitle=activity.label)
+
+
+# Booths (listed on the activity's page) --------------------------------------------------
+
+
+@bp.route("/activities/<int:activity_id>/booths/new", methods=["GET", "POST"])
+@login_required
+def booth_new(activity_id: int):
+    """Add a booth to an activity."""
+    activity = _manageable_activity(activity_id)
+    form = forms.BoothForm()
+    if _submitted(form, lambda: activities.create_booth(activity, **_form_data(form), actor=current_user)):
+        return redirect(url_for(".activity_detail", activity_id=activity.id))
+    back = url_for(".activity_detail", activity_id=activity.id)
+    return _form_page(form, _("New booth"), back, subtitle=activity.label)
+
+
+@bp.route("/activities/<int:activity_id>/booths/<int:booth_id>/edit", methods=["GET", "POST"])
+@login_required
+def booth_edit(activity_id: int, booth_id: int):
+    """Change a booth of an activity."""
+    activity = _manageable_activity(activity_id)
+    booth = db.one_or_404(sa.select(Booth).where(Booth.id == booth_id, Booth.activity_id == activity.id))
+    form = forms.BoothForm(obj=booth)
+    if _submitted(form, lambda: activities.update_booth(booth, **_form_data(form), actor=current_user)):
+        return redirect(url_for(".activity_detail", activity_id=activity.id))
+    back = url_for(".activity_detail", activity_id=activity.id)
+    return _form_page(form, _("Edit booth"), back, subtitle=activity.label)
+
+
+# Staff accounts (administrators only) ----------------------------------------------------
+
+
+def _scopes(form: forms.StaffForm) -> users.Scopes:
+    return users.Scopes(
+        district_ids=tuple(form.district_ids.data or ()),
+        department_ids=tuple(form.department_ids.data or ()),
+        activity_ids=tuple(form.activity_ids.data or ()),
+        booth_ids=tuple(form.booth_ids.data or ()),
+    )
+
+
+def _scope_labels(accounts: list[User]) -> dict[int, list[str]]:
+    """What each account is limited to, in words, for the list of accounts."""
+    captions = {
+        "district_id": (District, _("District: %(name)s")),
+        "department_id": (Department, _("Department: %(name)s")),
+        "activity_id": (Activity, _("Activity: %(name)s")),
+        "booth_id": (Booth, _("Booth: %(name)s")),
+    }
+    scopes = [scope for account in accounts for scope in account.scopes]
+    names = {}
+    for column, (model, caption) in captions.items():
+        ids = {getattr(scope, column) for scope in scopes if getattr(scope, column)}
+        if ids:
+            for obj in db.session.scalars(sa.select(model).where(model.id.in_(ids))):
+                # A booth's name alone ("体格检查") does not say which activity it belongs to.
+                label = f"{obj.activity.label} · {obj.label}" if model is Booth else obj.label
+                names[(column, obj.id)] = caption % {"name": label}
+    return {
+        account.id: [
+            names[(column, getattr(scope, column))]
+            for scope in account.scopes
+            for column in captions
+            if getattr(scope, column)
+        ]
+        for account in accounts
+    }
+
+
+@bp.get("/staff/")
+@roles_required(Role.admin)
+def staff():
+    """Staff accounts, with a search box (e-mail or name)."""
+    stmt, query = _search(sa.select(User), User.email, User.name)
+    page = _paginate(stmt.options(so.selectinload(User.scopes)).order_by(User.email))
+    return render_template(
+        "manage/staff.html",
+        page=page,
+        query=query,
+        scope_labels=_scope_labels(page.items),
+        role_labels=forms.ROLE_LABELS,
+    )
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+@roles_required(Role.admin)
+def staff_new():
+    """Create a staff account with its role, scopes and first password."""
+    form = forms.NewStaffForm()
+
+    def create():
+        users.create_user(
+            form.email.data,
+            name=form.name.data,
+            role=form.role.data,
+            password=form.password.data,
+            active=form.active.data,
+            scopes=_scopes(form),
+            actor=current_user,
+        )
+
+    if _submitted(form, create):
+        return redirect(url_for(".staff"))
+    return _form_page(form, _("New staff account"), url_for(".staff"))
+
+
+@bp.route("/staff/<int:user_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.admin)
+def staff_edit(user_id: int):
+    """Change a staff account's e-mail, name, role, whether it is active, and its scopes."""
+    account = db.get_or_404(User, user_id)
+    form = forms.StaffForm(
+        data={
+            "email": account.email,
+            "name": account.name,
+            "role": account.role,
+            "active": account.active,
+            **{
+                f"{column}s": [getattr(s, column) for s in account.scopes if getattr(s, column)]
+                for column in ("district_id", "department_id", "activity_id", "booth_id")
+            },
+        }
+    )
+
+    def update():
+        users.update_user(
+            account,
+            email=form.email.data,
+            name=form.name.data,
+            role=form.role.data,
+            active=form.active.data,
+            scopes=_scopes(form),
+            actor=current_user,
+        )
+
+    if _submitted(form, update):
+        return redirect(url_for(".staff"))
+    return _form_page(
+        form,
+        _("Edit staff account"),
+        url_for(".staff"),
+        template="manage/staff_form.html",
+        subject=account,
+        subtitle=account.email,
+        password_form=forms.PasswordForm(formdata=None),
+    )
+
+
+@bp.route("/staff/<int:user_id>/password", methods=["GET", "POST"])
+@roles_required(Role.admin)
+def staff_password(user_id: int):
+    """Set a new password for a staff account (there is no e-mail to reset it by)."""
+    account = db.get_or_404(User, user_id)
+    form = forms.PasswordForm()
+    if _submitted(form, lambda: users.set_password(account, form.password.data, actor=current_user)):
+        return redirect(url_for(".staff_edit", user_id=account.id))
+    return _form_page(
+        form, _("New password for %(email)s", email=account.email), url_for(".staff_edit", user_id=account.id)
+    )

@@ -1,0 +1,239 @@
+"""Setting up activities and the booths inside them.
+
+Opening hours arrive as aware datetimes (a form's local time already placed in the event's
+time zone) and are stored in UTC. An activity is held on one local day, inside its
+event's dates: the tally counts it for the day it opens.
+"""
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from eventdesk.core import audit
+from eventdesk.core.access import can_manage_activity
+from eventdesk.core.kinds import get_kind
+from eventdesk.core.models import Activity, Booth, Department, Event, Site, User
+from eventdesk.core.services.setup import (
+    apply_changes,
+    clean_names,
+    clean_sort_order,
+    day_bounds,
+    get_or_refuse,
+    is_taken,
+    record_update,
+)
+from eventdesk.core.text import clean_paragraphs
+from eventdesk.errors import ServiceError
+from eventdesk.extensions import db
+
+DESCRIPTION_MAX_LENGTH = 2000
+CAPACITY_MAX = 1_000_000
+
+
+def local_moment(event: Event, wall_time: dt.datetime) -> dt.datetime:
+    """A wall-clock time typed for `event` (a form's datetime-local), as an aware moment."""
+    return wall_time.replace(tzinfo=event.zone)
+
+
+def _clean_hours(event: Event, opens_at, closes_at) -> tuple[dt.datetime, dt.datetime]:
+    for field, moment in (("opens_at", opens_at), ("closes_at", closes_at)):
+        if not isinstance(moment, dt.datetime):
+            raise ServiceError("text_required", field=field)
+        if moment.utcoffset() is None:
+            raise ServiceError("invalid_field", field=field)
+    if closes_at <= opens_at:
+        raise ServiceError("hours_out_of_order", field="closes_at")
+    event_start, event_end = day_bounds(event.starts_on, event.ends_on, event.timezone)
+    if opens_at < event_start:
+        raise ServiceError("hours_outside_event", field="opens_at")
+    if closes_at > event_end:
+        raise ServiceError("hours_outside_event", field="closes_at")
+    opening_day = event.local_day(opens_at)
+    if closes_at > day_bounds(opening_day, opening_day, event.timezone)[1]:
+        raise ServiceError("hours_span_days", field="closes_at")
+    return opens_at.astimezone(dt.UTC), closes_at.astimezone(dt.UTC)
+
+
+def _clean_capacity(capacity: int | None) -> int | None:
+    if capacity is None:
+        return None
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= CAPACITY_MAX:
+        raise ServiceError("invalid_capacity", field="capacity")
+    return capacity
+
+
+def _departments(ids, field: str) -> list[Department]:
+    wanted = list(dict.fromkeys(ids or ()))
+    if not wanted:
+        return []
+    found = db.session.scalars(
+        sa.select(Department).where(Department.id.in_(wanted)).order_by(Department.sort_order, Department.id)
+    ).all()
+    if len(found) != len(wanted):
+        raise ServiceError("not_found", field=field, status=404)
+    return list(found)
+
+
+def _activity_values(event: Event, fields: dict, exclude: Activity | None):
+    """Checked values of an activity's columns, and its site, lead and cooperating departments."""
+    values = clean_names(fields["name"], fields["name_en"])
+    site = get_or_refuse(Site, fields["site_id"], "site_id")
+    lead = get_or_refuse(Department, fields["lead_department_id"], "lead_department_id")
+    cooperators = _departments(fields["cooperator_ids"], "cooperator_ids")
+    if any(department.id == lead.id for department in cooperators):
+        raise ServiceError("lead_is_cooperator", field="cooperator_ids")
+    opens_at, closes_at = _clean_hours(event, fields["opens_at"], fields["closes_at"])
+    if is_taken(Activity, Activity.event_id == event.id, Activity.name == values["name"], exclude=exclude):
+        raise ServiceError("name_taken", field="name", status=409)
+    values.update(
+        site_id=site.id,
+        lead_department_id=lead.id,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        capacity=_clean_capacity(fields["capacity"]),
+        registration_open=bool(fields["registration_open"]),
+        description=clean_paragraphs(
+            fields["description"], field="description", max_length=DESCRIPTION_MAX_LENGTH
+        ),
+    )
+    return values, site, lead, cooperators
+
+
+def _refuse_outside_scope(actor: User | None, activity: Activity) -> None:
+    # Command-line callers (actor None) act for the installation; people act within their scopes.
+    if actor is not None and not can_manage_activity(actor, activity):
+        raise ServiceError("outside_scope", field="site_id", status=403)
+
+
+def create_activity(
+    *,
+    event_id: int,
+    kind: str,
+    name: str,
+    name_en: str | None,
+    site_id: int,
+    lead_department_id: int,
+    cooperator_ids: list[int] = (),
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    capacity: int | None = None,
+    registration_open: bool = False,
+    description: str | None = "",
+    actor: User | None = None,
+) -> Activity:
+    """A new activity of one kind at one site, on one day of its event.
+
+    :raises ServiceError: ``outside_scope`` when `actor` would not be able to manage it.
+    """
+    event = get_or_refuse(Event, event_id, "event_id")
+    if get_kind(kind) is None:
+        raise ServiceError("unknown_kind", field="kind")
+    fields = {
+        "name": name,
+        "name_en": name_en,
+        "site_id": site_id,
+        "lead_department_id": lead_department_id,
+        "cooperator_ids": cooperator_ids,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "capacity": capacity,
+        "registration_open": registration_open,
+        "description": description,
+    }
+    values, site, lead, cooperators = _activity_values(event, fields, exclude=None)
+    # Built outside the session, so that a refusal below leaves nothing behind to flush.
+    activity = Activity(event_id=event.id, kind=kind, **values)
+    activity.site, activity.lead_department, activity.cooperators = site, lead, cooperators
+    _refuse_outside_scope(actor, activity)
+    db.session.add(activity)
+    db.session.flush()
+    audit.record("activity.created", activity, user=actor, kind=kind)
+    return activity
+
+
+def update_activity(
+    activity: Activity,
+    *,
+    name: str,
+    name_en: str | None,
+    site_id: int,
+    lead_department_id: int,
+    cooperator_ids: list[int] = (),
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    capacity: int | None,
+    registration_open: bool,
+    description: str | None,
+    actor: User | None = None,
+) -> list[str]:
+    """Change an activity (its event and kind stay); the caller rolls back when it is refused.
+
+    :raises ServiceError: ``outside_scope`` when the change would take it out of `actor`'s reach.
+    """
+    fields = {
+        "name": name,
+        "name_en": name_en,
+        "site_id": site_id,
+        "lead_department_id": lead_department_id,
+        "cooperator_ids": cooperator_ids,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "capacity": capacity,
+        "registration_open": registration_open,
+        "description": description,
+    }
+    values, site, lead, cooperators = _activity_values(activity.event, fields, exclude=activity)
+    changed = apply_changes(activity, values)
+    if {d.id for d in activity.cooperators} != {d.id for d in cooperators}:
+        changed.append("cooperator_ids")
+    activity.site, activity.lead_department, activity.cooperators = site, lead, cooperators
+    _refuse_outside_scope(actor, activity)
+    record_update("activity.updated", activity, changed, actor)
+    return changed
+
+
+# Booths ----------------------------------------------------------------------------------
+
+
+def _booth_values(activity: Activity, name, name_en, department_id, sort_order, exclude: Booth | None):
+    values = clean_names(name, name_en)
+    if department_id is not None:
+        department_id = get_or_refuse(Department, department_id, "department_id").id
+    values.update(department_id=department_id, sort_order=clean_sort_order(sort_order))
+    if is_taken(Booth, Booth.activity_id == activity.id, Booth.name == values["name"], exclude=exclude):
+        raise ServiceError("name_taken", field="name", status=409)
+    return values
+
+
+def create_booth(
+    activity: Activity,
+    *,
+    name: str,
+    name_en: str | None = None,
+    department_id: int | None = None,
+    sort_order: int | None = None,
+    actor: User | None = None,
+) -> Booth:
+    """A new desk inside an activity: a department's table, an employer's stand, a service station."""
+    values = _booth_values(activity, name, name_en, department_id, sort_order, exclude=None)
+    booth = Booth(activity_id=activity.id, **values)
+    db.session.add(booth)
+    db.session.flush()
+    audit.record("booth.created", booth, user=actor, activity_id=activity.id)
+    return booth
+
+
+def update_booth(
+    booth: Booth,
+    *,
+    name: str,
+    name_en: str | None,
+    department_id: int | None,
+    sort_order: int | None,
+    actor: User | None = None,
+) -> list[str]:
+    """Change a booth's names, department or place in the list."""
+    values = _booth_values(booth.activity, name, name_en, department_id, sort_order, exclude=booth)
+    changed = apply_changes(booth, values)
+    record_update("booth.updated", booth, changed, actor)
+    return changed

@@ -1,0 +1,263 @@
+"""Organizer forms. They check the shape of what was typed; the setup services check the rules.
+
+Choices that come from the database are read when the form is shown or checked.
+"""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+
+from eventdesk.core.kinds import kind_choices
+from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site
+from eventdesk.extensions import db
+
+# The browser's datetime-local value first, so that the form shows what it reads.
+DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+ROLE_LABELS = {
+    Role.admin: _l("Administrator"),
+    Role.organizer: _l("Organizer"),
+    Role.staff: _l("Staff"),
+}
+
+
+# Choices from the database -------------------------------------------------------------
+
+
+def _options(rows) -> list[SelectChoice]:
+    return [SelectChoice(str(object_id), label) for object_id, label in rows]
+
+
+def district_choices() -> list[SelectChoice]:
+    districts = db.session.scalars(sa.select(District).order_by(District.sort_order, District.name))
+    return _options((d.id, d.label) for d in districts)
+
+
+def department_choices() -> list[SelectChoice]:
+    departments = db.session.scalars(sa.select(Department).order_by(Department.sort_order, Department.name))
+    return _options((d.id, d.label) for d in departments)
+
+
+def department_or_none_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("(none)")), *department_choices()]
+
+
+def site_choices() -> list[SelectChoice]:
+    sites = db.session.execute(
+        sa.select(Site, District)
+        .join(District, Site.district_id == District.id)
+        .order_by(District.sort_order, District.name, Site.name)
+    )
+    return _options((site.id, f"{district.label} · {site.label}") for site, district in sites)
+
+
+def event_choices() -> list[SelectChoice]:
+    events = db.session.scalars(sa.select(Event).order_by(Event.starts_on.desc(), Event.name))
+    return _options((e.id, e.label) for e in events)
+
+
+def activity_choices() -> list[SelectChoice]:
+    activities = db.session.scalars(sa.select(Activity).order_by(Activity.opens_at, Activity.name))
+    return _options((a.id, a.label) for a in activities)
+
+
+def booth_choices() -> list[SelectChoice]:
+    booths = db.session.execute(
+        sa.select(Booth, Activity)
+        .join(Activity, Booth.activity_id == Activity.id)
+        .order_by(Activity.opens_at, Activity.name, Booth.sort_order, Booth.name)
+    )
+    # Grouped under their activity: several activities have a booth of the same name.
+    return [SelectChoice(str(booth.id), booth.label, optgroup=activity.label) for booth, activity in booths]
+
+
+def kind_options() -> list[SelectChoice]:
+    return [SelectChoice(name, label) for name, label in kind_choices()]
+
+
+# WTForms has no Chinese for a multiple choice that is not on the list, so EventDesk says it.
+NOT_ON_THE_LIST = _l("Choose from the list.")
+
+
+def _optional_id(value):
+    """Coerce a select's value to an id, or None for the empty "none" choice."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def _name_fields():
+    return (
+        StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)]),
+        StringField(_l("Name (English)"), validators=[Optional(), Length(max=100)]),
+    )
+
+
+def _sort_order_field():
+    return IntegerField(
+        _l("Sort order"),
+        validators=[Optional()],
+        description=_l("Smaller numbers come first in lists and reports."),
+    )
+
+
+class EventForm(FlaskForm):
+    name, name_en = _name_fields()
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[DataRequired(), Length(max=64)],
+        description=_l("An IANA name such as Asia/Shanghai; days are counted and times shown in it."),
+    )
+    starts_on = DateField(_l("First day"), validators=[InputRequired()])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+
+
+class DistrictForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("Short and stable, for imports and the command line, e.g. wangyi."),
+    )
+    name, name_en = _name_fields()
+    sort_order = _sort_order_field()
+
+
+class SiteForm(FlaskForm):
+    district_id = SelectField(
+        _l("District"), coerce=int, choices=district_choices, validators=[InputRequired()]
+    )
+    name, name_en = _name_fields()
+    address = StringField(
+        _l("Address"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Street address or directions for visitors."),
+    )
+
+
+class DepartmentForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("Short and stable, for imports and the command line, e.g. hrss."),
+    )
+    name, name_en = _name_fields()
+    sort_order = _sort_order_field()
+
+
+class NewActivityForm(FlaskForm):
+    event_id = SelectField(_l("Event"), coerce=int, choices=event_choices, validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), choices=kind_options, validators=[InputRequired()])
+    name, name_en = _name_fields()
+    site_id = SelectField(_l("Site"), coerce=int, choices=site_choices, validators=[InputRequired()])
+    lead_department_id = SelectField(
+        _l("Lead department"), coerce=int, choices=department_choices, validators=[InputRequired()]
+    )
+    cooperator_ids = SelectMultipleField(
+        _l("Cooperating departments"),
+        coerce=int,
+        choices=department_choices,
+        invalid_choice_message=NOT_ON_THE_LIST,
+        description=_l("Hold Ctrl (or ⌘) to choose several."),
+    )
+    opens_at = DateTimeLocalField(
+        _l("Opens"),
+        format=DATETIME_LOCAL_FORMATS,
+        validators=[InputRequired()],
+        description=_l("Local time of the event's time zone."),
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes"),
+        format=DATETIME_LOCAL_FORMATS,
+        validators=[InputRequired()],
+        description=_l("Local time of the event's time zone."),
+    )
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[Optional()],
+        description=_l("Most registrations accepted; leave empty for no limit."),
+    )
+    registration_open = BooleanField(_l("The public may register themselves"))
+    description = TextAreaField(_l("Description for visitors"), validators=[Optional(), Length(max=2000)])
+
+
+class ActivityForm(NewActivityForm):
+    """Changing an activity: its event and kind are chosen once, when it is created."""
+
+    event_id = None
+    kind = None
+
+
+class BoothForm(FlaskForm):
+    name, name_en = _name_fields()
+    department_id = SelectField(
+        _l("Department"),
+        coerce=_optional_id,
+        choices=department_or_none_choices,
+        description=_l("The department staffing the booth; none for an employer's stand."),
+    )
+    sort_order = _sort_order_field()
+
+
+class StaffForm(FlaskForm):
+    """An account's details and what it is limited to (scopes)."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        validators=[InputRequired()],
+    )
+    active = BooleanField(_l("Active (may sign in)"), default=True)
+    district_ids = SelectMultipleField(
+        _l("Limited to districts"),
+        coerce=int,
+        choices=district_choices,
+        invalid_choice_message=NOT_ON_THE_LIST,
+        description=_l("An organizer with no limits works city-wide; staff need at least one."),
+    )
+    department_ids = SelectMultipleField(
+        _l("Limited to departments"),
+        coerce=int,
+        choices=department_choices,
+        invalid_choice_message=NOT_ON_THE_LIST,
+    )
+    activity_ids = SelectMultipleField(
+        _l("Limited to activities"),
+        coerce=int,
+        choices=activity_choices,
+        invalid_choice_message=NOT_ON_THE_LIST,
+    )
+    booth_ids = SelectMultipleField(
+        _l("Limited to booths"), coerce=int, choices=booth_choices, invalid_choice_message=NOT_ON_THE_LIST
+    )
+
+
+class NewStaffForm(StaffForm):
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("At least 8 characters. Tell it to the person in private."),
+    )
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
