@@ -264,11 +264,13 @@ def main() -> None:
         rows = []
         health = wrk(f"{server.url}/healthz", HEALTH_SCRIPT, args.seconds, args.connections, threads)
         rows.append(("GET /healthz (baseline)", health))
-        for run, (mode, label) in enumerate([
-            ("first", "POST /scans, first scans"),
-            ("duplicate", "POST /scans, duplicates"),
-            ("mix", "POST /scans, mix: 60 % first, 30 % duplicate, 10 % booth"),
-        ]):
+        for run, (mode, label) in enumerate(
+            [
+                ("first", "POST /scans, first scans"),
+                ("duplicate", "POST /scans, duplicates"),
+                ("mix", "POST /scans, mix: 60 % first, 30 % duplicate, 10 % booth"),
+            ]
+        ):
             script = WRK_SCRIPT % {
                 "fresh": lua_fresh,
                 "warm": lua_warm,
