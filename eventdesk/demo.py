@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash
 
 from eventdesk.core import audit
 from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site, utcnow
-from eventdesk.core.services import activities, setup, users
+from eventdesk.core.services import activities, setup, tally, users
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 
@@ -290,8 +290,10 @@ def _move(event: Event, day: dt.date) -> bool:
     # Event and activities move together, so the rule that activities lie within their
     # event's dates holds before and after; the update services would each see it broken.
     for activity in db.session.scalars(sa.select(Activity).where(Activity.event_id == event.id)):
+        old_day = activity.day
         activity.opens_at = _shift(activity.opens_at, offset, event.zone)
         activity.closes_at = _shift(activity.closes_at, offset, event.zone)
+        tally.follow_activity_day(activity, old_day)
     moved_from = event.starts_on
     event.starts_on += offset
     event.ends_on += offset

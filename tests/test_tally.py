@@ -171,3 +171,30 @@ def test_rebuild_command(app, run_cli):
     with app.app_context():
         assert tally_service.stored() == before
         assert sum(before.values()) == 1
+
+
+def test_registrations_follow_their_activity_to_another_day(app):
+    from eventdesk.core.services import activities
+
+    with app.app_context():
+        event = factories.event(ends_on=utcnow().astimezone(SHANGHAI).date() + dt.timedelta(days=1))
+        activity = factories.activity(event)
+        factories.registration(activity)
+        factories.registration(activity)
+        db.session.commit()
+        tomorrow = activity.opens_at + dt.timedelta(days=1)
+        activities.update_activity(
+            activity,
+            name=activity.name,
+            name_en=None,
+            site_id=activity.site_id,
+            lead_department_id=activity.lead_department_id,
+            opens_at=tomorrow,
+            closes_at=tomorrow + dt.timedelta(hours=8),
+            capacity=None,
+            registration_open=True,
+            description="",
+        )
+        db.session.commit()
+        assert tally_service.stored() == tally_service.facts()
+        assert tally_service.stored() == Counter({(activity.day, activity.id, 0, "registered"): 2})

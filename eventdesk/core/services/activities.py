@@ -13,6 +13,7 @@ from eventdesk.core import audit
 from eventdesk.core.access import can_manage_activity
 from eventdesk.core.kinds import get_kind
 from eventdesk.core.models import Activity, Booth, Department, Event, Site, User
+from eventdesk.core.services import tally
 from eventdesk.core.services.setup import (
     apply_changes,
     clean_names,
@@ -183,7 +184,9 @@ def update_activity(
         "description": description,
     }
     values, site, lead, cooperators = _activity_values(activity.event, fields, exclude=activity)
+    old_day = activity.day
     changed = apply_changes(activity, values)
+    tally.follow_activity_day(activity, old_day)
     if {d.id for d in activity.cooperators} != {d.id for d in cooperators}:
         changed.append("cooperator_ids")
     activity.site, activity.lead_department, activity.cooperators = site, lead, cooperators

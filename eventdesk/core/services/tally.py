@@ -22,6 +22,7 @@ from eventdesk.core.models import (
     Scan,
     TallyCount,
 )
+from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.extensions import db
 
 Figures = Counter  # (local day, activity id, booth id or 0, metric) → value
@@ -110,6 +111,29 @@ def stored_arrivals() -> Counter:
         ArrivalCount.activity_id, ArrivalCount.slot_start, sa.func.sum(ArrivalCount.value)
     ).group_by(ArrivalCount.activity_id, ArrivalCount.slot_start)
     return Counter({(a, slot): int(v) for a, slot, v in db.session.execute(statement) if v})
+
+
+def follow_activity_day(activity: Activity, old_day: dt.date) -> None:
+    """Registrations count for the activity's day: when the activity moves, its figure moves too."""
+    new_day = activity.day
+    if new_day == old_day:
+        return
+    registered = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(TallyCount.value), 0)).where(
+            TallyCount.local_day == old_day,
+            TallyCount.activity_id == activity.id,
+            TallyCount.booth_id == WHOLE_ACTIVITY,
+            TallyCount.metric == tally.REGISTERED,
+        )
+    )
+    if registered:
+        tally.feed(
+            borrowed_connection(),
+            [
+                ((old_day, activity.id, None, tally.REGISTERED), -registered),
+                ((new_day, activity.id, None, tally.REGISTERED), registered),
+            ],
+        )
 
 
 def _registered(figures: Figures, day: dt.date | None) -> None:
