@@ -51,13 +51,17 @@ def load_config(instance_path: Path) -> dict:
         secret_key = _development_secret(instance_path)
 
     redis_url = os.environ.get("REDIS_URL", "").strip() or None
+    # Threads per gunicorn worker (gunicorn.conf.py reads the same variable): every one may
+    # need a database connection at once, and open live streams may hold a third of them.
+    threads = int(os.environ.get("EVENTDESK_THREADS", "24") or 24)
     base_url = os.environ.get("EVENTDESK_BASE_URL", "").strip().rstrip("/") or None
 
     return {
         "EVENTDESK_ENV": env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": threads + 2, "max_overflow": 8},
+        "EVENTDESK_MAX_STREAMS": int(os.environ.get("EVENTDESK_MAX_STREAMS", "") or max(1, threads // 3)),
         "REDIS_URL": redis_url,
         "EVENTDESK_TIMEZONE": os.environ.get("EVENTDESK_TIMEZONE", "Asia/Shanghai"),
         "EVENTDESK_BASE_URL": base_url,

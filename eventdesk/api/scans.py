@@ -9,6 +9,7 @@ from flask import jsonify
 from eventdesk.api import bp
 from eventdesk.api.auth import Principal, authenticate
 from eventdesk.api.common import display_name, json_object, language, rfc3339
+from eventdesk.core import news
 from eventdesk.core.database import session_reads_only
 from eventdesk.core.identity import mask_name
 from eventdesk.core.models import ScanKind, ScanResult
@@ -54,6 +55,7 @@ def _counts(connection: RawConnection, activity: ActivityInfo) -> dict:
 def _judge_one(request: ScanRequest, principal: Principal, connection: RawConnection) -> tuple[dict, int]:
     activity = principal.scan_activity(request.activity_id, {request.booth_id})
     [outcome] = judge_scans(connection, activity, principal.scanner, [request], channel="scanner")
+    news.announce({activity.id})
     if outcome.conflict:
         raise ServiceError("client_scan_id_reused", status=409)
     answer = outcome_json(outcome, activity)
@@ -123,6 +125,8 @@ def post_batch():
                 raise ServiceError("invalid_field", field="activity_id")
             activity = principal.scan_activity(activity_ids.pop(), {r.booth_id for r in requests})
         outcomes = iter(judge_scans(connection, activity, principal.scanner, requests, channel="batch"))
+        if requests:
+            news.announce({activity.id})
         results = []
         for item in parsed:
             if isinstance(item, MalformedScan):

@@ -34,8 +34,12 @@ class RawConnection:
     caller's transaction and the caller commits.
     """
 
-    def __init__(self, dbapi_connection, dialect: str, *, owned: bool, database_path: str | None = None):
+    def __init__(
+        self, dbapi_connection, dialect: str, *, owned: bool, database_path: str | None = None, session=None
+    ):
         self.dbapi = dbapi_connection
+        #: The ORM session whose transaction a borrowed connection is in.
+        self.session = session
         self.dialect = dialect
         self.owned = owned
         self.sqlite = dialect == "sqlite"
@@ -152,4 +156,6 @@ def borrowed_connection(session=None) -> RawConnection:
     """The driver connection under the ORM session's current transaction."""
     session = session or db.session
     connection: sa.Connection = session.connection()
-    return RawConnection(connection.connection.driver_connection, connection.dialect.name, owned=False)
+    return RawConnection(
+        connection.connection.driver_connection, connection.dialect.name, owned=False, session=session
+    )

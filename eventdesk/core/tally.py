@@ -20,6 +20,7 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable
 
+from eventdesk.core import news
 from eventdesk.core.models import WHOLE_ACTIVITY
 from eventdesk.core.rawdb import RawConnection
 
@@ -86,6 +87,8 @@ def write_delta(connection: RawConnection, delta: TallyDelta) -> None:
     Rows go in sorted order so that two PostgreSQL writers on the same shard lock them in
     the same order and can never deadlock.
     """
+    if connection.session is not None:
+        news.touched(connection.session, delta.activity_ids)
     shard = secrets.randbelow(POSTGRES_SHARDS) if not connection.sqlite else 0
     changes = sorted((key, amount) for key, amount in delta.figures.items() if amount)
     if changes:

@@ -40,6 +40,36 @@ def activity_counts(
     return build_counts(sums, booths, kind, language=language)
 
 
+def counts_of_activities(
+    connection: RawConnection, kinds: dict[int, str], *, language: str = "zh_Hans"
+) -> dict[int, dict]:
+    """Counts of several activities (id → kind) in two queries, for dashboards and live streams."""
+    if not kinds:
+        return {}
+    ids = sorted(kinds)
+    marks = connection.placeholders(len(ids))
+    sums: dict[int, dict[tuple[int, str], int]] = {activity_id: {} for activity_id in ids}
+    for activity_id, booth_id, metric, value in connection.all(
+        f"SELECT activity_id, booth_id, metric, SUM(value) FROM tally_count WHERE activity_id IN ({marks}) "
+        "GROUP BY activity_id, booth_id, metric",
+        ids,
+    ):
+        sums[activity_id][(booth_id, metric)] = int(value)
+    booths: dict[int, list] = {activity_id: [] for activity_id in ids}
+    for activity_id, booth_id, name, name_en in connection.all(
+        f"SELECT activity_id, id, name, name_en FROM booth WHERE activity_id IN ({marks}) "
+        "ORDER BY sort_order, id",
+        ids,
+    ):
+        booths[activity_id].append((booth_id, name, name_en))
+    return {
+        activity_id: build_counts(
+            sums[activity_id], booths[activity_id], kinds[activity_id], language=language
+        )
+        for activity_id in ids
+    }
+
+
 def build_counts(sums: dict[tuple[int, str], int], booths, kind: str, *, language: str = "zh_Hans") -> dict:
     """Assemble counts from tally sums keyed by (booth id, metric) and the activity's booths."""
 

@@ -1,0 +1,151 @@
+"""Live counts: a scan reaches an open stream within two seconds, whichever worker recorded it."""
+
+import http.client
+import json
+import time
+import uuid
+
+import pytest
+
+from eventdesk.extensions import db
+from tests import factories
+
+pytestmark = pytest.mark.server
+
+
+class EventStream:
+    """A raw server-sent-events reader."""
+
+    def __init__(self, base_url: str, path: str, headers: dict):
+        host, port = base_url.removeprefix("http://").split(":")
+        self.connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        self.connection.request("GET", path, headers={"Accept": "text/event-stream", **headers})
+        self.response = self.connection.getresponse()
+
+    def next_event(self, deadline: float) -> tuple[str, dict] | None:
+        name, data = None, []
+        while time.monotonic() < deadline:
+            self.connection.sock.settimeout(max(0.05, deadline - time.monotonic()))
+            try:
+                line = self.response.fp.readline().decode("utf-8")
+            except TimeoutError:
+                return None
+            if not line:
+                return None
+            line = line.rstrip("\n")
+            if line.startswith("event:"):
+                name = line.split(":", 1)[1].strip()
+            elif line.startswith("data:"):
+                data.append(line.split(":", 1)[1].strip())
+            elif line == "" and name:
+                return name, json.loads("".join(data))
+        return None
+
+    def close(self):
+        self.connection.close()
+
+
+def _post(base_url, path, token, body):
+    host, port = base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request(
+        "POST",
+        f"/api/v1{path}",
+        body=json.dumps(body),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    answer = json.loads(connection.getresponse().read())
+    connection.close()
+    return answer
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        activity = factories.activity()
+        other = factories.activity()
+        tickets = [factories.registration(activity).token for _ in range(6)]
+        scanner = factories.scanner_token(activity)
+        organizer = factories.staff_token(factories.user("organizer"))
+        outsider = factories.staff_token(factories.user("staff", scopes=[{"activity_id": other.id}]))
+        db.session.commit()
+        return {
+            "activity": activity.id,
+            "event": activity.event_id,
+            "tickets": tickets,
+            "scanner": scanner,
+            "organizer": organizer,
+            "outsider": outsider,
+            "other_event": other.event_id,
+        }
+
+
+def test_scan_reaches_open_streams_within_two_seconds(app, live_server, world):
+    server = live_server(workers=2)
+    path = f"/api/v1/stream/counts?event={world['event']}"
+    # Several streams, so that the workers serving them and the scans differ.
+    streams = [
+        EventStream(server.url, path, {"Authorization": f"Bearer {world['organizer']}"}) for _ in range(3)
+    ]
+    try:
+        for stream in streams:
+            assert stream.response.status == 200
+            assert stream.response.getheader("Content-Type").startswith("text/event-stream")
+            name, opening = stream.next_event(time.monotonic() + 5)
+            assert name == "counts"
+            assert opening["activity_id"] == world["activity"]
+            assert opening["counts"]["registered"] == 6
+            assert opening["counts"]["checked_in"] == 0
+        for expected, ticket in enumerate(world["tickets"][:3], start=1):
+            sent = time.monotonic()
+            _post(
+                server.url, "/scans", world["scanner"], {"token": ticket, "client_scan_id": str(uuid.uuid4())}
+            )
+            for stream in streams:
+                event = stream.next_event(sent + 2.0)
+                assert event is not None, "no counts event within two seconds"
+                while event[1]["counts"]["checked_in"] < expected:
+                    event = stream.next_event(sent + 2.0)
+                    assert event is not None, "no counts event within two seconds"
+                assert event[1]["counts"]["checked_in"] == expected
+                assert time.monotonic() - sent < 2.0
+    finally:
+        for stream in streams:
+            stream.close()
+
+
+def test_stream_shows_only_activities_in_scope(app, live_server, world):
+    server = live_server(workers=1)
+    stream = EventStream(
+        server.url,
+        f"/api/v1/stream/counts?event={world['event']}",
+        {"Authorization": f"Bearer {world['outsider']}"},
+    )
+    try:
+        # The outsider reaches nothing of this event: the stream opens with no counts at all.
+        assert stream.response.status == 200
+        assert stream.next_event(time.monotonic() + 1.5) is None
+    finally:
+        stream.close()
+
+
+def test_stream_needs_a_staff_member(app, world):
+    http = app.test_client()
+    assert http.get(f"/api/v1/stream/counts?event={world['event']}").status_code == 401
+    response = http.get(
+        f"/api/v1/stream/counts?event={world['event']}",
+        headers={"Authorization": f"Bearer {world['scanner']}"},
+    )
+    assert response.status_code == 403
+
+
+def test_stream_accepts_the_session_cookie(app, client, world):
+    with app.app_context():
+        factories.user("organizer", email="watcher@example.org")
+        db.session.commit()
+    client.login("watcher@example.org")
+    response = client.get(f"/api/v1/stream/counts?event={world['event']}", buffered=False)
+    assert response.status_code == 200
+    first = next(response.response)
+    assert b"retry:" in first
+    response.close()
