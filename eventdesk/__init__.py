@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "eventdesk.health",
     "eventdesk.auth.views",
     "eventdesk.manage.views",
+    "eventdesk.dashboard.views",
     "eventdesk.api",
 )
 

@@ -432,6 +432,27 @@ PATHS = {
             },
         }
     },
+    "/stream/counts": {
+        "get": {
+            "summary": "Server-sent events: a `counts` event whenever an activity's counts change",
+            "description": (
+                "Accepts the staff session cookie as well as a bearer token (EventSource cannot send "
+                'headers). Each event\'s data is {"activity_id", "counts"} with counts as in '
+                "GET /activities/{activity_id}/counts; the stream opens with every activity's counts."
+            ),
+            "security": [{"bearer": []}, {"session": []}],
+            "parameters": [{"name": "event", "in": "query", "required": False, "schema": _ID}],
+            "responses": {
+                "200": {
+                    "description": "the stream",
+                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                },
+                "404": _error("no current event"),
+                "503": _error("streams_busy: too many open streams on this worker; poll instead"),
+                **_UNAUTHORIZED,
+            },
+        }
+    },
     "/scanner/enrol": {
         "post": {
             "summary": "Exchange a one-time enrolment code for a scanner's bearer token",
@@ -476,7 +497,8 @@ def document() -> dict:
                     "type": "http",
                     "scheme": "bearer",
                     "description": "a scanner credential (one device) or a staff member's personal token",
-                }
+                },
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
             },
         },
     }
