@@ -22,6 +22,9 @@ REASONS = {
     "already_visited": _l("Already visited this booth today."),
     "client_scan_id_reused": _l("This scan id was already used for a different scan."),
     "batch_too_large": _l("Too many scans in one batch (at most 1,000)."),
+    "not_voidable": _l("Only an accepted scan or walk-in can be undone."),
+    "already_voided": _l("This scan has already been undone."),
+    "not_latest": _l("Only the ticket's latest entry or exit can be undone."),
     "credential_expired": _l("This scanner's access has expired. Ask an organizer for a new one."),
     "credential_revoked": _l("This scanner's access has been withdrawn."),
     # Registration

@@ -18,17 +18,28 @@ from tests.test_scan_api import Api
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+class Accepted:
+    """An accepted scan or walk-in in the ground truth; its id is learnt from the answer."""
+
+    def __init__(self, ticket, booth, direction, day, moment, people=0):
+        self.ticket, self.booth, self.direction = ticket, booth, direction
+        self.day, self.moment, self.people = day, moment, people
+        self.scan_id = None
+
+
 class GroundTruth:
-    """The scan rules of API.md, written out plainly, and the figures they imply."""
+    """The scan rules of API.md and the correction rules, written out plainly, and their figures."""
 
     def __init__(self, activity_id: int, activity_day: dt.date):
         self.activity = activity_id
-        self.figures = Counter()
-        self.inside: dict[str, bool] = {}
-        self.checked_in: set[str] = set()
-        self.visits: set[tuple[str, int, dt.date]] = set()
         self.activity_day = activity_day
+        self.figures = Counter()
         self.arrivals = Counter()
+        self.inside: dict[str, bool] = {}
+        self.visits: set[tuple[str, int, dt.date]] = set()
+        #: Per ticket, its accepted scans not undone, in the order the server judged them.
+        self.accepted: dict[str, list[Accepted]] = {}
+        self.walk_ins: list[Accepted] = []
 
     def arrive(self, moment, people=1):
         self.arrivals[(self.activity, arrival_slot(moment))] += people
@@ -39,46 +50,102 @@ class GroundTruth:
     def register(self, count):
         self.add(self.activity_day, None, "registered", count)
 
-    def scan(self, ticket, booth, direction, moment) -> str:
+    def scan(self, ticket, booth, direction, moment) -> tuple[str, Accepted | None]:
         day = moment.astimezone(SHANGHAI).date()
         self.add(day, booth, "scans")
         if booth is None:
             entering = direction == "in"
             if self.inside.get(ticket, False) == entering:
                 self.add(day, None, "duplicates")
-                return "duplicate"
+                return "duplicate", None
             self.inside[ticket] = entering
             self.add(day, None, "entries" if entering else "exits")
-            accepted_checks_in = entering
         else:
             if (ticket, booth, day) in self.visits:
                 self.add(day, booth, "duplicates")
-                return "duplicate"
+                return "duplicate", None
             self.visits.add((ticket, booth, day))
             self.add(day, booth, "visits")
-            accepted_checks_in = True
-        if accepted_checks_in and ticket not in self.checked_in:
-            self.checked_in.add(ticket)
+        entry = Accepted(ticket, booth, direction if booth is None else None, day, moment)
+        history = self.accepted.setdefault(ticket, [])
+        if not history:  # the first accepted scan checks the ticket in
             self.add(day, None, "checked_in")
             self.arrive(moment)
-        return "accepted"
+        history.append(entry)
+        return "accepted", entry
 
-    def walk_in(self, booth, count, moment):
-        self.add(moment.astimezone(SHANGHAI).date(), booth, "walk_ins", count)
+    def walk_in(self, booth, count, moment) -> Accepted:
+        day = moment.astimezone(SHANGHAI).date()
+        self.add(day, booth, "walk_ins", count)
         if booth is None:
             self.arrive(moment, count)
+        entry = Accepted(None, booth, None, day, moment, people=count)
+        self.walk_ins.append(entry)
+        return entry
 
     def unknown(self, moment):
         day = moment.astimezone(SHANGHAI).date()
         self.add(day, None, "scans")
         self.add(day, None, "rejected")
 
+    def undo(self, entry: Accepted) -> bool:
+        """Apply a correction; False when the rules refuse it (not the latest entrance scan)."""
+        if entry.ticket is None:
+            self.walk_ins.remove(entry)
+            self.add(entry.day, entry.booth, "walk_ins", -entry.people)
+            if entry.booth is None:
+                self.arrive(entry.moment, -entry.people)
+            return True
+        history = self.accepted[entry.ticket]
+        if entry.booth is None:
+            entrance = [e for e in history if e.booth is None]
+            if entrance[-1] is not entry:
+                return False
+            self.inside[entry.ticket] = entry.direction != "in"
+            self.add(entry.day, None, "entries" if entry.direction == "in" else "exits", -1)
+        else:
+            self.visits.discard((entry.ticket, entry.booth, entry.day))
+            self.add(entry.day, entry.booth, "visits", -1)
+        if history[0] is entry:
+            self.add(entry.day, None, "checked_in", -1)
+            self.arrive(entry.moment, -1)
+            if len(history) > 1:
+                self.add(history[1].day, None, "checked_in")
+                self.arrive(history[1].moment)
+        history.remove(entry)
+        return True
+
+    def undoable(self) -> list[Accepted]:
+        live = [e for history in self.accepted.values() for e in history] + self.walk_ins
+        return [e for e in live if e.scan_id is not None]
+
     def expected(self):
         return Counter({key: value for key, value in self.figures.items() if value})
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+def _send(api, group, rng):
+    """Send scans as a scanner would: alone when live, in batches after being offline."""
+    bodies = [
+        {k: v for k, v in item.items() if k not in ("expected", "entry") and v is not None} for item in group
+    ]
+    if len(group) == 1 and group[0].get("kind") != "walkin":
+        answers = [api.post("/scans", bodies[0]).get_json()]
+    else:
+        answers = api.post("/scans/batch", {"scans": bodies}).get_json()["results"]
+        if rng.random() < 0.3:  # a sync cut off and sent again
+            replay = api.post("/scans/batch", {"scans": bodies}).get_json()["results"]
+            assert [a["scan_id"] for a in replay] == [a["scan_id"] for a in answers]
+    for item, answer in zip(group, answers, strict=True):
+        if "expected" in item:
+            assert answer["result"] == item["expected"], (item, answer)
+        if item.get("entry") is not None:
+            item["entry"].scan_id = answer["scan_id"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_scripted_day_across_midnight(app, seed):
+    """Entrance and booths, in and out, duplicates, offline batches, walk-ins and corrections,
+    a minute either side of local midnight: fed tally = ground truth = rebuild."""
     rng = random.Random(seed)
     now = utcnow()
     # The last local midnight in Shanghai; the activity runs two hours either side of it.
@@ -103,16 +170,31 @@ def test_scripted_day_across_midnight(app, seed):
     moments += [midnight - dt.timedelta(minutes=rng.randint(2, 110)) for _ in range(3)]
     moments = [m for m in moments if m <= now + dt.timedelta(minutes=4)]
 
-    pending: list[dict] = []
-    for _ in range(160):
-        moment = rng.choice(moments)
+    group: list[dict] = []
+    undone = refused = 0
+    for _ in range(220):
         roll = rng.random()
-        if roll < 0.12:
+        if roll < 0.08 and truth.undoable():
+            if group:
+                _send(api, group, rng)
+                group = []
+            entry = rng.choice(truth.undoable())
+            allowed = truth.undo(entry)
+            response = api.post(f"/scans/{entry.scan_id}/void", {"client_scan_id": str(uuid.uuid4())})
+            assert response.status_code == (200 if allowed else 409), response.get_json()
+            undone, refused = undone + allowed, refused + (not allowed)
+            continue
+        moment = rng.choice(moments)
+        if roll < 0.18:
             booth = rng.choice([None, *booths])
             count = rng.randint(1, 4)
-            item = {"kind": "walkin", "count": count, "booth_id": booth}
-            truth.walk_in(booth, count, moment)
-        elif roll < 0.17:
+            item = {
+                "kind": "walkin",
+                "count": count,
+                "booth_id": booth,
+                "entry": truth.walk_in(booth, count, moment),
+            }
+        elif roll < 0.23:
             item = {"token": "forged-" + uuid.uuid4().hex[:16]}
             truth.unknown(moment)
         else:
@@ -120,25 +202,15 @@ def test_scripted_day_across_midnight(app, seed):
             booth = rng.choice([None, None, *booths])
             direction = rng.choice(["in", "in", "out"])
             item = {"token": ticket, "booth_id": booth, "direction": direction}
-            item["expected"] = truth.scan(ticket, booth, direction, moment)
+            item["expected"], item["entry"] = truth.scan(ticket, booth, direction, moment)
         item.update(client_scan_id=str(uuid.uuid4()), scanned_at=moment.isoformat())
-        pending.append(item)
-
-    # Send as a scanner would: some live, some in offline batches, one batch twice.
-    while pending:
-        size = rng.choice([1, 1, 5, 20])
-        group, pending = pending[:size], pending[size:]
-        bodies = [{k: v for k, v in item.items() if k != "expected" and v is not None} for item in group]
-        if size == 1 and group[0].get("kind") != "walkin":
-            answers = [api.post("/scans", bodies[0]).get_json()]
-        else:
-            answers = api.post("/scans/batch", {"scans": bodies}).get_json()["results"]
-            if rng.random() < 0.3:
-                replay = api.post("/scans/batch", {"scans": bodies}).get_json()["results"]
-                assert [a["scan_id"] for a in replay] == [a["scan_id"] for a in answers]
-        for item, answer in zip(group, answers, strict=True):
-            if "expected" in item:
-                assert answer["result"] == item["expected"], (item, answer)
+        group.append(item)
+        if len(group) >= rng.choice([1, 1, 5, 20]):
+            _send(api, group, rng)
+            group = []
+    if group:
+        _send(api, group, rng)
+    assert undone > 3
 
     with app.app_context():
         expected = truth.expected()

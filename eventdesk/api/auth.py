@@ -67,6 +67,15 @@ class Principal:
         db.session.rollback()
         return info
 
+    def manages(self, activity_id: int) -> bool:
+        """A staff member who manages the activity (may undo anyone's scans there)."""
+        if not self.is_staff:
+            return False
+        activity = db.session.get(Activity, activity_id)
+        allowed = activity is not None and access.can_manage_activity(self.user, activity)
+        db.session.rollback()
+        return allowed
+
     def may_view(self, activity: Activity) -> bool:
         if self.activity is not None:
             return activity.id == self.activity.id

@@ -416,6 +416,47 @@ PATHS = {
             },
         }
     },
+    "/scans/{scan_id}/void": {
+        "post": {
+            "summary": "Undo an accepted scan or walk-in with a correction that voids it",
+            "description": (
+                "A scanner may undo its own scans of the last 30 minutes; staff who manage the activity, "
+                "any. An entrance scan can be undone only while it is the ticket's latest one."
+            ),
+            "security": _SCANNER,
+            "parameters": [{"name": "scan_id", "in": "path", "required": True, "schema": _ID}],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["client_scan_id"],
+                            "properties": {
+                                "client_scan_id": {"type": "string", "format": "uuid"},
+                                "activity_id": {**_ID, "description": "required with a staff token"},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["scan_id", "voided_scan_id", "counts"],
+                        "additionalProperties": False,
+                        "properties": {"scan_id": _ID, "voided_scan_id": _ID, "counts": _ref("Counts")},
+                    },
+                    "the correction, and the counts without the undone scan",
+                ),
+                "400": _error("malformed request"),
+                "404": _error("no such scan at this activity"),
+                "409": _error("not_voidable, already_voided, not_latest or client_scan_id_reused"),
+                **_UNAUTHORIZED,
+            },
+        }
+    },
     "/walkins": {
         "post": {
             "summary": "Count people who came without a ticket (entrance, or visits at a booth)",

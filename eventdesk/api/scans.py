@@ -14,9 +14,16 @@ from eventdesk.core.database import session_reads_only
 from eventdesk.core.identity import mask_name
 from eventdesk.core.models import ScanKind, ScanResult
 from eventdesk.core.rawdb import RawConnection, owned_connection
+from eventdesk.core.scans.corrections import void_scan
 from eventdesk.core.scans.counts import activity_counts
 from eventdesk.core.scans.model import ActivityInfo, ScanOutcome
-from eventdesk.core.scans.requests import MalformedScan, ScanRequest, parse_scan, parse_walkin
+from eventdesk.core.scans.requests import (
+    MalformedScan,
+    ScanRequest,
+    parse_client_scan_id,
+    parse_scan,
+    parse_walkin,
+)
 from eventdesk.core.scans.service import judge_scans
 from eventdesk.errors import ServiceError, reason_message
 
@@ -137,6 +144,38 @@ def post_batch():
         answer = {"results": results}
         if activity is not None:
             answer["counts"] = _counts(connection, activity)
+    return jsonify(answer)
+
+
+@bp.post("/scans/<int:scan_id>/void")
+@session_reads_only
+def void(scan_id: int):
+    """Undo an accepted scan or walk-in with a correction (its own scans for a scanner, for a while)."""
+    body = json_object()
+    try:
+        client_scan_id = parse_client_scan_id(body.get("client_scan_id"))
+    except MalformedScan as error:
+        raise ServiceError("malformed", field=error.field) from None
+    activity_id = body.get("activity_id")
+    if activity_id is not None and (isinstance(activity_id, bool) or not isinstance(activity_id, int)):
+        raise ServiceError("invalid_field", field="activity_id")
+    with owned_connection() as connection:
+        principal = authenticate(connection)
+        activity = principal.scan_activity(activity_id, {None})
+        correction = void_scan(
+            connection,
+            activity,
+            principal.scanner,
+            scan_id,
+            client_scan_id,
+            may_void_any=principal.manages(activity.id),
+        )
+        news.announce({activity.id})
+        answer = {
+            "scan_id": correction.scan_id,
+            "voided_scan_id": correction.voided_scan_id,
+            "counts": _counts(connection, activity),
+        }
     return jsonify(answer)
 
 

@@ -63,7 +63,7 @@ class ScanRequest:
         return hashlib.sha256(json.dumps(content).encode()).hexdigest()[:32]
 
 
-def _client_scan_id(value) -> str:
+def parse_client_scan_id(value) -> str:
     if not isinstance(value, str) or len(value) > 64:
         raise MalformedScan("client_scan_id")
     try:
@@ -119,7 +119,7 @@ def parse_scan(item) -> ScanRequest:
     """A ticket scan from its JSON object (API.md, POST /api/v1/scans)."""
     if not isinstance(item, dict):
         raise MalformedScan("scan")
-    client_scan_id = _client_scan_id(item.get("client_scan_id"))
+    client_scan_id = parse_client_scan_id(item.get("client_scan_id"))
     token = item.get("token")
     ticket_code = item.get("ticket_code")
     registration_id = _optional_int(item, "registration_id")
@@ -161,7 +161,7 @@ def parse_walkin(item) -> ScanRequest:
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_WALKIN_COUNT:
         raise MalformedScan("count")
     return ScanRequest(
-        client_scan_id=_client_scan_id(item.get("client_scan_id")),
+        client_scan_id=parse_client_scan_id(item.get("client_scan_id")),
         kind=ScanKind.walkin,
         booth_id=_optional_int(item, "booth_id"),
         scanned_at=_scanned_at(item.get("scanned_at")),
