@@ -100,8 +100,14 @@ class CountsHub:
             subscription.offer(CLOSE, "")
 
     def current(self, subscription: Subscription) -> dict[int, dict]:
-        """The counts a new stream starts with."""
-        return counts_of_activities(borrowed_connection(), subscription.kinds, language=subscription.language)
+        """The counts a new stream starts with (the reader then sends only changes)."""
+        counts = counts_of_activities(
+            borrowed_connection(), subscription.kinds, language=subscription.language
+        )
+        with self._lock:
+            for activity_id, figures in counts.items():
+                self._latest.setdefault((activity_id, subscription.language), _encode(figures))
+        return counts
 
     # -- the reader thread ---------------------------------------------------------------
 
@@ -135,7 +141,7 @@ class CountsHub:
                 db.session.remove()
         for language, counts in fresh.items():
             for activity_id, figures in counts.items():
-                encoded = json.dumps(figures, sort_keys=True, ensure_ascii=False)
+                encoded = _encode(figures)
                 key = (activity_id, language)
                 if self._latest.get(key) == encoded:
                     continue
@@ -161,6 +167,10 @@ class CountsHub:
             except Exception:
                 log.warning("Redis is unreachable; live counts fall back to polling", exc_info=True)
                 self._wake.wait(self.poll_seconds)
+
+
+def _encode(figures: dict) -> str:
+    return json.dumps(figures, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def hub_of(app: Flask) -> CountsHub:
