@@ -5,9 +5,9 @@ import json
 from zoneinfo import ZoneInfo
 
 from flask import request
-from flask_babel import get_locale
 
 from eventdesk.errors import ServiceError
+from eventdesk.i18n import select_locale
 
 
 def json_body():
@@ -36,8 +36,8 @@ def rfc3339(moment: dt.datetime | None, timezone: str) -> str | None:
 
 
 def language() -> str:
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "zh_Hans"
+    """The caller's language, without building a Babel locale (the check-in path asks it)."""
+    return select_locale()
 
 
 def display_name(name: str, name_en: str | None) -> str:
