@@ -40,3 +40,28 @@ def test_every_string_has_a_chinese_translation():
         [sys.executable, "scripts/catalogs.py", "check"], cwd=PROJECT_ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_signed_in_staff_keep_their_language_in_their_account(app, client):
+    from eventdesk.core.models import User
+    from eventdesk.extensions import db
+    from tests import factories
+
+    with app.app_context():
+        factories.user("organizer", email="lang@example.org")
+        db.session.commit()
+    client.login("lang@example.org")
+    response = client.post_form(
+        "/account/language", {"language": "en", "next": "/manage/"}, form_url="/manage/"
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/manage/"
+    with app.app_context():
+        assert db.session.scalar(db.select(User.locale).where(User.email == "lang@example.org")) == "en"
+    # Another browser, no cookie: the account's language wins over the browser's Chinese.
+    other = type(client)(app)
+    other.login("lang@example.org")
+    page = other.get("/manage/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert 'lang="en"' in page
+    refused = client.post_form("/account/language", {"language": "klingon"}, form_url="/manage/")
+    assert refused.status_code == 400

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from eventdesk.auth.forms import LoginForm
 from eventdesk.core.models import User
@@ -67,3 +67,12 @@ def logout():
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/account/language")
+@login_required
+def set_language():
+    """Keep the signed-in staff member's language in their account."""
+    users.set_language(current_user, request.form.get("language", ""))
+    db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))

@@ -23,6 +23,7 @@ from eventdesk.core.services.setup import apply_changes
 from eventdesk.core.text import clean_line
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
+from eventdesk.i18n import normalise_language
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200
@@ -240,3 +241,11 @@ def issue_api_token(user: User, *, hours: int = 24) -> str:
     )
     audit.record("user.token_issued", user, user=user, hours=hours)
     return token
+
+
+def set_language(user: User, language: str) -> None:
+    """The language `user` sees EventDesk in, wherever they sign in."""
+    chosen = normalise_language(language)
+    if chosen is None:
+        raise ServiceError("invalid_field", field="language")
+    user.locale = chosen
