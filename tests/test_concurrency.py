@@ -19,13 +19,11 @@ pytestmark = pytest.mark.server
 def _post(base_url: str, path: str, token: str, body: dict) -> tuple[int, dict]:
     host, port = base_url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
     try:
-        connection.request(
-            "POST",
-            f"/api/v1{path}",
-            body=json.dumps(body),
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )
+        connection.request("POST", f"/api/v1{path}", body=json.dumps(body), headers=headers)
         response = connection.getresponse()
         return response.status, json.loads(response.read() or b"{}")
     finally:
@@ -107,3 +105,30 @@ def test_same_batch_uploaded_twice_at_once_counts_once(app, live_server, event_s
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == len(event_setup["tokens"])
     assert answers[-1][1]["counts"]["checked_in"] == len(event_setup["tokens"])
+
+
+def test_registration_storm_fills_capacity_exactly(app, live_server):
+    """Thirty phones registering at once for ten places: ten tickets, twenty refusals, no 5xx."""
+    with app.app_context():
+        activity = factories.activity(registration_open=True, capacity=10)
+        db.session.commit()
+        activity_id = activity.id
+    server = live_server(workers=2)
+    bodies = [
+        (
+            f"/activities/{activity_id}/registrations",
+            {"name": f"报名者{i}", "phone": f"1370000{i:04d}", "consent": True},
+        )
+        for i in range(30)
+    ]
+    answers = _storm(server.url, "", bodies, threads=30)
+    statuses = sorted(status for status, _ in answers)
+    assert statuses.count(201) == 10
+    assert statuses.count(409) == 20
+    assert {a["error"]["code"] for status, a in answers if status == 409} == {"capacity_full"}
+    with app.app_context():
+        from eventdesk.core.models import Registration
+        from eventdesk.core.services import tally as tally_service
+
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 10
+        assert tally_service.stored() == tally_service.facts()
