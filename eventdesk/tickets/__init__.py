@@ -1,4 +1,6 @@
-"""Tickets: public registration on phones and the holder's ticket page.
+"""Tickets: public registration on phones, the holder's ticket page, and the staff's
+registration desk (registering people, ticking them present, printing tickets, testing a
+ticket against the check-in rules).
 
-The blueprint is in `eventdesk.tickets.views`.
+The blueprint is in `eventdesk.tickets.views`; the staff pages in `eventdesk.tickets.staff`.
 """

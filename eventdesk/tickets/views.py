@@ -33,6 +33,12 @@ def _display_helpers() -> dict:
     return {
         "group_code": display.group_code,
         "activity_when": display.activity_when,
+        "state_labels": display.STATE_LABELS,
+        "state_badges": display.STATE_BADGES,
+        "source_labels": display.SOURCE_LABELS,
+        "result_labels": display.RESULT_LABELS,
+        "result_badges": display.RESULT_BADGES,
+        "channel_labels": display.CHANNEL_LABELS,
     }
 
 
@@ -145,3 +151,6 @@ def _private(rendered):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+from eventdesk.tickets import staff  # noqa: E402, F401  (the staff pages' routes)
