@@ -93,4 +93,7 @@ def token_command(email, hours):
 
 
 def init_app(app: Flask) -> None:
+    from eventdesk.tickets.cli import import_cli
+
     app.cli.add_command(users_cli)
+    app.cli.add_command(import_cli)
