@@ -344,3 +344,43 @@ def test_qr_images_are_cached_and_revalidated(client, ticket, image_format):
     assert again.status_code == 304
     assert again.data == b""
     assert again.headers["ETag"] == etag
+
+
+# -- nonsense in, a clear answer out --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/t/" + "A" * 5000, 404),
+        ("/t/%00AAAAAAAAAAAAAAAAAAAA", 404),  # PostgreSQL cannot even compare text with a NUL
+        ("/t/%F0%9F%98%80", 404),
+        ("/t/AAAAAAAAAAAAAAAAAAAAAA/qr.gif", 404),
+        ("/t/AAAAAAAAAAAAAAAAAAAAAA/qr.svg", 404),
+        ("/?event=abc", 200),
+        ("/?event=-1", 200),
+        ("/?event=99999999999999999999", 200),
+        ("/activities/99999999999999999999/register", 404),
+    ],
+)
+def test_odd_addresses_are_answered_not_crashed(client, path, status):
+    assert client.get(path).status_code == status
+
+
+def test_control_characters_are_dropped_before_they_reach_the_database(app, client, activity_id):
+    response = register(
+        client, activity_id, name="张\x00三", phone="138\x001234\x005678", village="阳\x00光村"
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        person = db.session.scalar(sa.select(Person))
+        assert (person.name, person.phone, person.village) == ("张三", "13812345678", "阳光村")
+
+
+def test_repeated_fields_do_not_confuse_the_form(app, client, activity_id):
+    response = client.post_form(
+        f"/activities/{activity_id}/register",
+        {"name": ["张三", "李四"], "phone": "13812345678", "consent": "y"},
+    )
+    assert response.status_code == 302
+    assert counts(app)["registrations"] == 1

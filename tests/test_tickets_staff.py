@@ -325,6 +325,7 @@ def try_ticket(client, desk, ticket, **fields):
         ("code", "通过"),
         ("AAAAAAAAAAAAAAAAAAAAAA", "无效票码"),
         ("ZZZZ-ZZZZ", "无效票码"),
+        ("https://eventdesk.example.gov.cn/t/", "无效票码"),
         ("elsewhere", "这张票属于"),
     ],
 )
@@ -434,3 +435,49 @@ def test_registrations_made_before_now_are_listed_with_their_state(app, client, 
     client.login("desk@example.org")
     page = client.get(base(desk)).get_data(as_text=True)
     assert "已签到" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?page=-1",
+        "?page=0",
+        "?page=abc",
+        "?page=99999999999999999999",
+        "?q=%25%5F",
+        "?q=%00",
+        "?q=" + "x" * 5000,
+        "/sheet?ids=abc&ids=-1&page=0",
+        "/sheet?ids=99999999999999999999",
+    ],
+)
+def test_odd_query_strings_are_answered_not_crashed(client, desk, query):
+    client.login("desk@example.org")
+    assert client.get(base(desk) + query).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"ticket": "x" * 3000},
+        {"ticket": "/////"},
+        {"ticket": "\x00"},
+        {"ticket": "7KM4QH9T", "direction": "sideways"},
+        {"ticket": "7KM4QH9T", "booth": "abc"},
+    ],
+)
+def test_odd_tickets_to_test_are_form_errors(app, client, desk, fields):
+    client.login("desk@example.org")
+    response = client.post_form(f"{base(desk)}/test", {"direction": "in", "booth": "", **fields})
+    assert response.status_code == 400
+    assert count(app, Scan) == 0
+
+
+def test_huge_ids_in_addresses_are_not_found(client, desk):
+    client.login("organizer@example.org")
+    assert client.get("/manage/activities/99999999999999999999/registrations").status_code == 404
+    assert client.get(f"{base(desk)}/99999999999999999999").status_code == 404
+    response = client.post_form(
+        f"{base(desk)}/99999999999999999999/check-in", {"scan_id": str(uuid.uuid4())}, form_url=base(desk)
+    )
+    assert response.status_code == 404

@@ -1,6 +1,8 @@
 """Forms of the ticket pages. They check shape only (present, not too long); the services
 decide whether a phone number, an ID number or a registration is acceptable."""
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TelField, TextAreaField
@@ -11,6 +13,15 @@ from eventdesk.core.identity import NAME_MAX_LENGTH
 from eventdesk.core.models import Direction, PersonCategory
 from eventdesk.core.services.registrations import VILLAGE_MAX_LENGTH
 
+
+def strip_control_characters(value):
+    """Drop invisible control characters (a NUL cannot even be stored); keep everything else."""
+    if not isinstance(value, str):
+        return value
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cc" or ch in "\t\n")
+
+
+_TEXT = [strip_control_characters]
 _REQUIRED = _l("Please fill this in.")
 _TOO_LONG = _l("This is too long.")
 _NOT_A_CHOICE = _l("Choose one of the options.")
@@ -29,23 +40,27 @@ class RegistrationForm(FlaskForm):
 
     name = StringField(
         _l("Name"),
+        filters=_TEXT,
         validators=[DataRequired(_REQUIRED), Length(max=NAME_MAX_LENGTH, message=_TOO_LONG)],
         render_kw={"autocomplete": "name", "maxlength": NAME_MAX_LENGTH},
     )
     phone = TelField(
         _l("Mobile phone number"),
+        filters=_TEXT,
         description=_l("11 digits, for example 13812345678."),
         validators=[DataRequired(_REQUIRED), Length(max=40, message=_TOO_LONG)],
         render_kw={"autocomplete": "tel", "inputmode": "numeric", "maxlength": 20},
     )
     id_number = StringField(
         _l("ID card number (optional)"),
+        filters=_TEXT,
         description=_l("Only fill this in if the activity asks for it. 18 characters."),
         validators=[Optional(), Length(max=40, message=_TOO_LONG)],
         render_kw={"autocomplete": "off", "maxlength": 20, "autocapitalize": "characters"},
     )
     village = StringField(
         _l("Village or township"),
+        filters=_TEXT,
         validators=[Optional(), Length(max=VILLAGE_MAX_LENGTH, message=_TOO_LONG)],
         render_kw={"maxlength": VILLAGE_MAX_LENGTH},
     )
@@ -81,6 +96,7 @@ class TryTicketForm(FlaskForm):
 
     ticket = TextAreaField(
         _l("Ticket address, token or code"),
+        filters=_TEXT,
         description=_l("Paste what the QR code holds, or type the 8-character ticket code."),
         validators=[DataRequired(_REQUIRED), Length(max=2048, message=_TOO_LONG)],
         render_kw={"rows": 2, "autocomplete": "off", "spellcheck": "false"},

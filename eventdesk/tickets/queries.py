@@ -2,6 +2,7 @@
 
 import contextlib
 import re
+import unicodedata
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -17,7 +18,8 @@ _PHONE_TAIL = re.compile(r"\d{4}")
 
 def search_text(raw: str | None) -> str:
     """What was typed into the search box, whitespace-collapsed and cut to a sane length."""
-    return " ".join((raw or "").split())[:SEARCH_MAX_LENGTH]
+    printable = "".join(ch for ch in (raw or "") if unicodedata.category(ch) != "Cc")
+    return " ".join(printable.split())[:SEARCH_MAX_LENGTH]
 
 
 def registrations_of(activity: Activity, query: str = "") -> sa.Select:

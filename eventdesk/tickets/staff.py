@@ -27,12 +27,12 @@ from eventdesk.extensions import db
 from eventdesk.tickets import queries
 from eventdesk.tickets.display import apply_service_error, display_name, outcome_category, outcome_message
 from eventdesk.tickets.forms import CheckInForm, RevokeForm, StaffRegistrationForm, TryTicketForm
-from eventdesk.tickets.views import bp
+from eventdesk.tickets.views import ID, MAX_ID, bp, number_arg
 
 PER_PAGE = 50
 #: Tickets on one printed sheet page: 25 A4 pages of 2 × 4.
 SHEET_PER_PAGE = 200
-PREFIX = "/manage/activities/<int:activity_id>/registrations"
+PREFIX = f"/manage/activities/<{ID}:activity_id>/registrations"
 
 
 def activity_page(access: str = "work"):
@@ -86,7 +86,7 @@ def list_registrations(activity: Activity):
     query = queries.search_text(request.args.get("q"))
     page = db.paginate(
         queries.registrations_of(activity, query),
-        page=request.args.get("page", 1, type=int),
+        page=number_arg("page", 1),
         per_page=PER_PAGE,
         error_out=False,
     )
@@ -138,7 +138,7 @@ def new_registration(activity: Activity):
     return render_template("tickets/new_registration.html", **_page_head(activity), form=form), status
 
 
-@bp.get(f"{PREFIX}/<int:registration_id>", endpoint="registration")
+@bp.get(f"{PREFIX}/<{ID}:registration_id>", endpoint="registration")
 @activity_page("work")
 def show_registration(activity: Activity, registration_id: int):
     """One registration: the person, the ticket, and every scan of it."""
@@ -160,7 +160,7 @@ def show_registration(activity: Activity, registration_id: int):
     )
 
 
-@bp.post(f"{PREFIX}/<int:registration_id>/check-in")
+@bp.post(f"{PREFIX}/<{ID}:registration_id>/check-in")
 @activity_page("work")
 def check_in(activity: Activity, registration_id: int):
     """Tick a person present: a manual check-in at the entrance, judged like a scan."""
@@ -175,7 +175,7 @@ def check_in(activity: Activity, registration_id: int):
     return redirect(_back(activity, registration))
 
 
-@bp.post(f"{PREFIX}/<int:registration_id>/revoke")
+@bp.post(f"{PREFIX}/<{ID}:registration_id>/revoke")
 @activity_page("manage")
 def revoke(activity: Activity, registration_id: int):
     """Cancel a ticket: it admits nobody from now on and no longer counts as registered."""
@@ -193,10 +193,10 @@ def revoke(activity: Activity, registration_id: int):
 @activity_page("work")
 def ticket_sheet(activity: Activity):
     """Printable A4 sheets of tickets (2 × 4 a page) for people without a phone: the ticked ones, or all."""
-    chosen = request.args.getlist("ids", type=int)
+    chosen = [number for number in request.args.getlist("ids", type=int) if 0 < number <= MAX_ID]
     page = db.paginate(
         queries.printable_tickets(activity, chosen),
-        page=request.args.get("page", 1, type=int),
+        page=number_arg("page", 1),
         per_page=SHEET_PER_PAGE,
         error_out=False,
     )

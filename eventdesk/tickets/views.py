@@ -13,7 +13,8 @@ from markupsafe import Markup
 
 from eventdesk.core import identity, qr
 from eventdesk.core.calendar import current_event
-from eventdesk.core.models import Activity, RegistrationSource
+from eventdesk.core.models import Activity, Registration, RegistrationSource
+from eventdesk.core.scans.requests import looks_like_token
 from eventdesk.core.services import registrations, tickets
 from eventdesk.core.urls import ticket_url
 from eventdesk.errors import ServiceError
@@ -26,6 +27,17 @@ bp = Blueprint("tickets", __name__)
 
 #: A ticket's QR image only changes if the public address does; a day is plenty.
 QR_MAX_AGE = 24 * 3600
+#: The largest id an integer column holds on every database (PostgreSQL's ``integer``); a
+#: larger number in a URL is simply not found, instead of overflowing the driver.
+MAX_ID = 2**31 - 1
+#: The URL converter for ids.
+ID = f"int(max={MAX_ID})"
+
+
+def number_arg(name: str, default: int | None = None) -> int | None:
+    """A positive whole number from the query string, or `default` when absent or absurd."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else default
 
 
 @bp.context_processor
@@ -59,7 +71,7 @@ def _phone_unreadable() -> bool:
 @bp.get("/")
 def home():
     """The current event's activities that people may register for themselves."""
-    event = current_event(request.args.get("event", type=int))
+    event = current_event(number_arg("event"))
     activities = []
     if event is not None:
         activities = db.session.scalars(
@@ -70,7 +82,7 @@ def home():
     return render_template("tickets/home.html", event=event, activities=activities)
 
 
-@bp.route("/activities/<int:activity_id>/register", methods=["GET", "POST"])
+@bp.route(f"/activities/<{ID}:activity_id>/register", methods=["GET", "POST"])
 @limiter.limit("120/minute", methods=["POST"])
 @limiter.limit("10/hour", methods=["POST"], key_func=_form_phone_key, exempt_when=_phone_unreadable)
 def register(activity_id: int):
@@ -105,10 +117,15 @@ def register(activity_id: int):
     return render_template("tickets/register.html", activity=activity, form=form, refusal=refusal), status
 
 
+def _registration_by_token(token: str) -> Registration | None:
+    # Only what could be a token reaches the database (PostgreSQL refuses text with NUL in it).
+    return registrations.find_by_token(token) if looks_like_token(token) else None
+
+
 @bp.get("/t/<token>")
 def ticket(token: str):
     """The holder's ticket: the QR code to show at the entrance, and what it admits to."""
-    registration = registrations.find_by_token(token)
+    registration = _registration_by_token(token)
     if registration is None:
         response = render_template("tickets/ticket_missing.html"), 404
     else:
@@ -126,7 +143,7 @@ def ticket(token: str):
 @bp.get("/t/<token>/qr.<any(svg, png):image_format>")
 def ticket_qr(token: str, image_format: str):
     """The ticket's QR code as an image, to save or forward; cached by the phone."""
-    registration = registrations.find_by_token(token)
+    registration = _registration_by_token(token)
     if registration is None:
         abort(404)
     data = ticket_url(registration.token)

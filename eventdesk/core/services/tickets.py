@@ -105,7 +105,10 @@ def presented_ticket(text: str) -> dict[str, str]:
     if not text or len(text) > MAX_PRESENTED_LENGTH:
         raise ServiceError("malformed", field="ticket")
     if "/" in text:
-        return {"token": token_from_presented(text)}
+        token = token_from_presented(text)
+        if not token:
+            raise ServiceError("malformed", field="ticket")
+        return {"token": token}
     if looks_like_token(text):
         return {"token": text}
     code = normalise_ticket_code(text)
