@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "eventdesk.manage.views",
     "eventdesk.dashboard.views",
     "eventdesk.api",
+    "eventdesk.tickets.views",
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

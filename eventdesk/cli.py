@@ -128,6 +128,9 @@ def demo_load_command(day, force):
 
 
 def init_app(app: Flask) -> None:
+    from eventdesk.tickets.cli import import_cli
+
     app.cli.add_command(users_cli)
     app.cli.add_command(tally_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(import_cli)

@@ -53,9 +53,7 @@ def register(
         ``already_registered``, ``phone_limit``, ``capacity_full``.
     """
     now = now or utcnow()
-    if source == RegistrationSource.self_service and (
-        not activity.registration_open or now >= activity.closes_at
-    ):
+    if source == RegistrationSource.self_service and not is_open_to_public(activity, now):
         raise ServiceError("registration_closed", status=403)
     if not request.consent and source != RegistrationSource.imported:
         raise ServiceError("consent_required", field="consent")
@@ -74,7 +72,7 @@ def register(
         raise ServiceError("already_registered", status=409)
     if _count_on_phone(activity, phone) >= MAX_REGISTRATIONS_PER_PHONE:
         raise ServiceError("phone_limit", status=409, field="phone")
-    if activity.capacity is not None and _count_registered(activity) >= activity.capacity:
+    if is_full(activity):
         raise ServiceError("capacity_full", status=409)
 
     registration = Registration(
@@ -98,6 +96,33 @@ def register(
     if actor is not None:
         audit.record("registration.created", registration, user=actor, source=source)
     return registration
+
+
+def is_open_to_public(activity: Activity, now: dt.datetime | None = None) -> bool:
+    """Whether the public may register themselves now (staff and imports always may)."""
+    return activity.registration_open and (now or utcnow()) < activity.closes_at
+
+
+def open_to_public_clause(now: dt.datetime | None = None) -> sa.ColumnElement[bool]:
+    """`is_open_to_public` as a WHERE clause on `Activity`, for lists of activities."""
+    return sa.and_(Activity.registration_open.is_(True), Activity.closes_at > (now or utcnow()))
+
+
+def is_full(activity: Activity) -> bool:
+    """Whether the activity has taken as many registrations as its capacity allows."""
+    return activity.capacity is not None and _count_registered(activity) >= activity.capacity
+
+
+def self_registration_refusal(activity: Activity, now: dt.datetime | None = None) -> str | None:
+    """The reason code `register` would refuse a member of the public with, before they type anything.
+
+    A hint for the form only: `register` decides again, with the activity locked.
+    """
+    if not is_open_to_public(activity, now):
+        return "registration_closed"
+    if is_full(activity):
+        return "capacity_full"
+    return None
 
 
 def revoke(registration: Registration, *, actor: User | None = None) -> None:

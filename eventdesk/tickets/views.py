@@ -1,0 +1,173 @@
+"""Public pages: the activities open to registration, the registration form, the holder's ticket.
+
+No sign-in here. These pages show no full name, phone or ID number: a ticket page is
+reached by its private link, and a screenshot of it travels in chats.
+"""
+
+import hashlib
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from eventdesk.core import identity, qr
+from eventdesk.core.calendar import current_event
+from eventdesk.core.models import Activity, Registration, RegistrationSource
+from eventdesk.core.scans.requests import looks_like_token
+from eventdesk.core.services import registrations, tickets
+from eventdesk.core.urls import ticket_url
+from eventdesk.errors import ServiceError
+from eventdesk.extensions import db, limiter
+from eventdesk.tickets import display
+from eventdesk.tickets.display import apply_service_error
+from eventdesk.tickets.forms import RegistrationForm
+
+bp = Blueprint("tickets", __name__)
+
+#: A ticket's QR image only changes if the public address does; a day is plenty.
+QR_MAX_AGE = 24 * 3600
+#: The largest id an integer column holds on every database (PostgreSQL's ``integer``); a
+#: larger number in a URL is simply not found, instead of overflowing the driver.
+MAX_ID = 2**31 - 1
+#: The URL converter for ids.
+ID = f"int(max={MAX_ID})"
+
+
+def number_arg(name: str, default: int | None = None) -> int | None:
+    """A positive whole number from the query string, or `default` when absent or absurd."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else default
+
+
+@bp.context_processor
+def _display_helpers() -> dict:
+    return {
+        "group_code": display.group_code,
+        "activity_when": display.activity_when,
+        "state_labels": display.STATE_LABELS,
+        "state_badges": display.STATE_BADGES,
+        "source_labels": display.SOURCE_LABELS,
+        "result_labels": display.RESULT_LABELS,
+        "result_badges": display.RESULT_BADGES,
+        "channel_labels": display.CHANNEL_LABELS,
+    }
+
+
+def _form_phone_key() -> str:
+    """Rate-limit by phone as well as by address: a whole venue shares one address."""
+    return "phone:" + identity.normalise_phone(request.form.get("phone", ""))
+
+
+def _phone_unreadable() -> bool:
+    # A mistyped number is answered by the form itself; it must not use up anyone's allowance.
+    try:
+        identity.normalise_phone(request.form.get("phone", ""))
+    except ServiceError:
+        return True
+    return False
+
+
+@bp.get("/")
+def home():
+    """The current event's activities that people may register for themselves."""
+    event = current_event(number_arg("event"))
+    activities = []
+    if event is not None:
+        activities = db.session.scalars(
+            sa.select(Activity)
+            .where(Activity.event_id == event.id, registrations.open_to_public_clause())
+            .order_by(Activity.opens_at, Activity.id)
+        ).all()
+    return render_template("tickets/home.html", event=event, activities=activities)
+
+
+@bp.route(f"/activities/<{ID}:activity_id>/register", methods=["GET", "POST"])
+@limiter.limit("120/minute", methods=["POST"])
+@limiter.limit("10/hour", methods=["POST"], key_func=_form_phone_key, exempt_when=_phone_unreadable)
+def register(activity_id: int):
+    """Register oneself for an activity; success leads to the new ticket."""
+    activity = db.get_or_404(Activity, activity_id)
+    form = RegistrationForm()
+    refusal = registrations.self_registration_refusal(activity)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            registration = registrations.register(
+                activity,
+                registrations.RegistrationRequest(
+                    name=form.name.data,
+                    phone=form.phone.data,
+                    id_number=form.id_number.data,
+                    village=form.village.data,
+                    consent=form.consent.data,
+                ),
+                source=RegistrationSource.self_service,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            status = apply_service_error(form, error)
+            refusal = registrations.self_registration_refusal(activity)
+        else:
+            db.session.commit()
+            flash(_("You are registered. Keep this page: take a screenshot or save the link."), "success")
+            return redirect(url_for("tickets.ticket", token=registration.token))
+    elif form.is_submitted():
+        status = 400
+    return render_template("tickets/register.html", activity=activity, form=form, refusal=refusal), status
+
+
+def _registration_by_token(token: str) -> Registration | None:
+    # Only what could be a token reaches the database (PostgreSQL refuses text with NUL in it).
+    return registrations.find_by_token(token) if looks_like_token(token) else None
+
+
+@bp.get("/t/<token>")
+def ticket(token: str):
+    """The holder's ticket: the QR code to show at the entrance, and what it admits to."""
+    registration = _registration_by_token(token)
+    if registration is None:
+        response = render_template("tickets/ticket_missing.html"), 404
+    else:
+        activity = registration.activity
+        response = render_template(
+            "tickets/ticket.html",
+            registration=registration,
+            activity=activity,
+            state=tickets.ticket_state(registration),
+            qr_svg=Markup(qr.svg_inline(ticket_url(registration.token))),  # noqa: S704  (our own SVG)
+        )
+    return _private(response)
+
+
+@bp.get("/t/<token>/qr.<any(svg, png):image_format>")
+def ticket_qr(token: str, image_format: str):
+    """The ticket's QR code as an image, to save or forward; cached by the phone."""
+    registration = _registration_by_token(token)
+    if registration is None:
+        abort(404)
+    data = ticket_url(registration.token)
+    # The address is in the tag: a changed EVENTDESK_BASE_URL makes a new image.
+    etag = hashlib.sha256(f"{image_format}:{data}".encode()).hexdigest()[:32]
+    if request.if_none_match.contains(etag):
+        response = make_response("", 304)  # the phone has it already: no need to draw it again
+    elif image_format == "svg":
+        response = make_response((qr.svg(data), {"Content-Type": "image/svg+xml"}))
+    else:
+        response = make_response((qr.png(data), {"Content-Type": "image/png"}))
+    response.set_etag(etag)
+    response.cache_control.private = True
+    response.cache_control.max_age = QR_MAX_AGE
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _private(rendered):
+    """A page only its link holder should see: never stored by caches, never indexed."""
+    response = make_response(rendered)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+from eventdesk.tickets import staff  # noqa: E402, F401  (the staff pages' routes)
