@@ -16,6 +16,7 @@ from eventdesk.core.models import Role
 from eventdesk.core.services import users
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
+from eventdesk.scanner.cli import scanner_cli
 
 
 def transactional(command):
@@ -94,3 +95,4 @@ def token_command(email, hours):
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(scanner_cli)
