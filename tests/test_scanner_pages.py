@@ -1,4 +1,5 @@
-"""Scanner devices over HTTP: the organizer's credential page and the command line."""
+"""Scanner devices over HTTP: the organizer's credential page, the command line, enrolment,
+and the scanner page and service worker as a phone downloads them."""
 
 import datetime as dt
 import json
@@ -8,9 +9,12 @@ import pytest
 import sqlalchemy as sa
 
 from eventdesk.core.models import Activity, AuditLog, ScannerCredential, utcnow
+from eventdesk.core.scans.requests import _TOKEN_SHAPE
 from eventdesk.core.services import credentials
 from eventdesk.extensions import db
+from eventdesk.scanner.assets import SHELL_ASSETS
 from tests import factories
+from tests.conftest import PROJECT_ROOT
 
 _ENROL_LINK = re.compile(r"https?://[^\s\"<]+/scanner/enrol/([A-Za-z0-9_-]+)")
 _JSON_BLOCK = re.compile(r'<script type="application/json" id="([a-z-]+)">(.*?)</script>', re.S)
@@ -262,3 +266,120 @@ def test_cli_refusals_change_nothing(app, run_cli, place, which):
     assert result.exit_code == 1
     assert "token:" not in result.output
     assert credential_rows(app) == []
+
+
+# -- enrolment -------------------------------------------------------------------------------
+
+
+def test_opening_the_link_does_not_spend_the_code(app, client, place):
+    _id, _token, code = issue(app, place["activity"])
+    # A chat app's link preview fetches the page (perhaps several times) without running it.
+    for _ in range(3):
+        response = client.get(f"/scanner/enrol/{code}")
+        assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "noindex" in response.headers["X-Robots-Tag"]
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    blocks = json_blocks(response.get_data(as_text=True))
+    assert blocks["enrol-config"]["code"] == code
+    assert blocks["enrol-config"]["enrol_api"] == "/api/v1/scanner/enrol"
+    [row] = credential_rows(app)
+    assert row.enrolled_at is None
+    assert row.enrol_code_hash is not None
+
+
+def test_the_code_is_spent_once(app, client, place):
+    _id, first_token, code = issue(app, place["activity"])
+    first = client.http.post("/api/v1/scanner/enrol", json={"code": code})
+    assert first.status_code == 200
+    enrolled = first.get_json()
+    assert enrolled["label"] == "小王"
+    assert enrolled["activity"]["id"] == place["activity"]
+    again = client.http.post("/api/v1/scanner/enrol", json={"code": code})
+    assert again.status_code == 400
+    assert again.get_json()["error"]["code"] == "enrol_code_used"
+    # Only the enrolled phone's token works; the one printed when issuing is replaced.
+    counts = f"/api/v1/activities/{place['activity']}/counts"
+    assert client.get(counts, headers={"Authorization": f"Bearer {enrolled['token']}"}).status_code == 200
+    assert client.get(counts, headers={"Authorization": f"Bearer {first_token}"}).status_code == 401
+
+
+# -- the scanner page and its service worker ------------------------------------------------------
+
+
+def test_scanner_page_headers_and_data(client):
+    response = client.get("/scanner")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "camera=(self)" in response.headers["Permissions-Policy"]
+    html = response.get_data(as_text=True)
+    # No inline script: every <script> is either a file of our own or a JSON data block.
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert 'type="application/json"' in tag or re.search(r'src="/static/[^"]+\?v=[0-9a-f]{12}"', tag), tag
+    assert "//" not in "".join(re.findall(r'src="([^"]+)"', html)).replace("/static/", "")
+    blocks = json_blocks(html)
+    config = blocks["scanner-config"]
+    assert config["token_pattern"] == _TOKEN_SHAPE.pattern
+    assert config["api"] == {
+        "scan": "/api/v1/scans",
+        "batch": "/api/v1/scans/batch",
+        "walkin": "/api/v1/walkins",
+        "activities": "/api/v1/activities",
+    }
+    assert config["batch_size"] <= 1000
+    assert blocks["scanner-strings"]["queued"] == "已保存，待核验"
+
+
+def test_scanner_page_in_english(client):
+    html = client.get("/scanner?lang=en").get_data(as_text=True)
+    assert json_blocks(html)["scanner-strings"]["queued"] == "Saved, not yet checked"
+    assert 'lang="en"' in html
+
+
+def test_scanner_page_needs_no_database(make_app):
+    # The page itself is static: a phone can fetch it even when the database is away.
+    app = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert app.test_client().get("/scanner").status_code == 200
+
+
+def test_service_worker_headers_and_what_it_keeps(client):
+    response = client.get("/scanner/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    # Its file lives under /scanner/ but it looks after the page at /scanner.
+    assert response.headers["Service-Worker-Allowed"] == "/scanner"
+    script = response.get_data(as_text=True)
+    assets = json.loads(re.search(r"var ASSETS = (\[.*?\]);", script).group(1))
+    assert len(assets) == len(SHELL_ASSETS)
+    page = client.get("/scanner").get_data(as_text=True)
+    for url in assets:
+        assert url in page  # the very URLs the page asks for, so the cache answers them offline
+        with client.get(url) as asset:
+            assert asset.status_code == 200
+    assert "'/api/'" in script  # API requests pass through, never cached
+    assert json.loads(re.search(r"var SHELL = (.*?);", script).group(1)) == "/scanner"
+
+
+def test_service_worker_version_follows_the_files(app, client, tmp_path, monkeypatch):
+    first = re.search(r"var VERSION = (.*?);", client.get("/scanner/sw.js").get_data(as_text=True)).group(1)
+    static = tmp_path / "static"
+    for name in SHELL_ASSETS:
+        target = static / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((PROJECT_ROOT / "static" / name).read_bytes())
+    (static / "js" / "scanner.js").write_text("// changed\n", encoding="utf-8")
+    monkeypatch.setattr(app, "static_folder", str(static))
+    second = re.search(r"var VERSION = (.*?);", client.get("/scanner/sw.js").get_data(as_text=True)).group(1)
+    assert first != second
+
+
+def test_jsqr_is_vendored_with_its_licence():
+    folder = PROJECT_ROOT / "static" / "vendor" / "jsqr"
+    assert (folder / "jsQR.js").stat().st_size > 100_000
+    assert "Apache License" in (folder / "LICENSE").read_text()
+    readme = (folder / "README.md").read_text()
+    assert "1.4.0" in readme
+    assert "Apache-2.0" in readme
