@@ -471,6 +471,7 @@
   function send(item) {
     if (state.offline) return saveForLater(item);
     var url = item.kind === 'walkin' ? CONFIG.api.walkin : CONFIG.api.scan;
+    lastAttemptAt = Date.now();
     return api('POST', url, item.body, item.auth, CONFIG.request_timeout_ms).then(function (res) {
       if (res.status >= 500) return saveForLater(item, true);
       if (res.status === 401) {
@@ -513,7 +514,13 @@
       } else {
         present({ result: 'queued', color: 'amber', sound: 'saved', title: T.queued, message: T.queued_detail });
       }
-      scheduleRetry();
+      // A volunteer at work tries the server again as soon as the back-off allows, rather
+      // than only when the timer comes round.
+      if (Date.now() - lastAttemptAt > retryDelay) {
+        sync();
+      } else {
+        scheduleRetry();
+      }
     }, function () {
       presentError(T.not_saved);
     });
@@ -522,6 +529,7 @@
   // -- syncing the queue --------------------------------------------------------------------
 
   var syncing = null;
+  var lastAttemptAt = 0;
   var retryTimer = null;
   var retryDelay = RETRY_FIRST_MS;
 
@@ -562,9 +570,14 @@
     return syncing;
   }
 
-  function syncAll() {
-    return queue.all().then(function (items) {
+  // Rounds go on while scans saved during the last one are waiting (and the server answers).
+  function syncAll(lock, tried) {
+    tried = tried || {};
+    return queue.all().then(function (all) {
+      var items = all.filter(function (item) { return !tried[item.id]; });
       if (!items.length) return null;
+      items.forEach(function (item) { tried[item.id] = true; });
+      lastAttemptAt = Date.now();
       netEl.setAttribute('data-state', 'syncing');
       var groups = [];
       var byAuth = {};
@@ -578,9 +591,13 @@
       var report = { checked: 0, problems: [], stuck: 0 };
       return groups.reduce(function (previous, group) {
         return previous.then(function (goOn) { return goOn ? sendGroup(group, report) : false; });
-      }, Promise.resolve(true)).then(function () {
+      }, Promise.resolve(true)).then(function (goOn) {
         showSyncReport(report);
-        if (state.offline || report.failed) scheduleRetry();
+        if (state.offline || report.failed) {
+          scheduleRetry();
+          return null;
+        }
+        return goOn ? syncAll(lock, tried) : null;
       });
     });
   }
@@ -599,7 +616,8 @@
           return false;
         }
         if (res.status === 401) {
-          // Kept: an organizer can still read them off this phone; other access goes on.
+          // The access was refused, not the scans: they stay on the phone (a new enrolment
+          // does not send them under another device's name); items of other access go on.
           report.stuck += group.items.length - start;
           if (current) credentialRefused(res.data);
           return true;
@@ -661,6 +679,7 @@
 
   function refreshCounts() {
     if (!state.device) return Promise.resolve();
+    lastAttemptAt = Date.now();
     var url = CONFIG.api.activities + '/' + state.device.activity.id + '/counts';
     return api('GET', url, undefined, state.device.token, CONFIG.request_timeout_ms).then(function (res) {
       if (res.status >= 500) {
