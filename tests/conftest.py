@@ -24,6 +24,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """The app reads compiled catalogs, which are not committed: build them from the .po files,
+    so that `pytest` in a fresh clone (and the servers it starts) speak Chinese too."""
+    subprocess.run([sys.executable, "scripts/catalogs.py", "compile"], cwd=PROJECT_ROOT, check=True)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """The test database, migrated from empty once per run."""
