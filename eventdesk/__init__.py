@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "eventdesk.dashboard.views",
     "eventdesk.api",
     "eventdesk.tickets.views",
+    "eventdesk.scanner.views",
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

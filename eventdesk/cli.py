@@ -17,6 +17,7 @@ from eventdesk.core.services import tally as tally_service
 from eventdesk.core.services import users
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
+from eventdesk.scanner.cli import scanner_cli
 
 
 def transactional(command):
@@ -134,3 +135,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(tally_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(import_cli)
+    app.cli.add_command(scanner_cli)

@@ -24,6 +24,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """The app reads compiled catalogs, which are not committed: build them from the .po files,
+    so that `pytest` in a fresh clone (and the servers it starts) speak Chinese too."""
+    subprocess.run([sys.executable, "scripts/catalogs.py", "compile"], cwd=PROJECT_ROOT, check=True)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """The test database, migrated from empty once per run."""
@@ -153,13 +160,16 @@ def _free_port() -> int:
 
 
 class LiveServer:
-    """A real gunicorn server (the settings of `make run`) on the test database."""
+    """A real gunicorn server (the settings of `make run`) on the test database.
+
+    `stop()` and then `start()` bring it down and up again on the same port, as a venue's
+    server going away and coming back looks to a phone.
+    """
 
     def __init__(self, database_url: str, workers: int, extra_env: dict | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.NamedTemporaryFile(prefix="eventdesk-gunicorn-", suffix=".log", delete=False)
-        env = {
+        self.env = {
             **os.environ,
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret-key",
@@ -168,11 +178,20 @@ class LiveServer:
             "EVENTDESK_WORKERS": str(workers),
             **(extra_env or {}),
         }
-        env.pop("EVENTDESK_BASE_URL", None)
+        self.env.pop("EVENTDESK_BASE_URL", None)
+        self.process = None
+        self.log = None
+        self.start()
+
+    def start(self) -> None:
+        """Start gunicorn (again) and wait until it answers with its database."""
+        if self.process is not None and self.process.poll() is None:
+            return
+        self.log = tempfile.NamedTemporaryFile(prefix="eventdesk-gunicorn-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
             cwd=PROJECT_ROOT,
-            env=env,
+            env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
@@ -189,19 +208,22 @@ class LiveServer:
                         return
             except OSError:
                 time.sleep(0.1)
+        output = Path(self.log.name).read_text()[-3000:]
         self.stop()
-        raise RuntimeError(f"gunicorn did not start:\n{Path(self.log.name).read_text()[-3000:]}")
+        raise RuntimeError(f"gunicorn did not start:\n{output}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.log.close()
-        Path(self.log.name).unlink(missing_ok=True)
+        if self.log is not None:
+            self.log.close()
+            Path(self.log.name).unlink(missing_ok=True)
+            self.log = None
 
 
 @pytest.fixture
