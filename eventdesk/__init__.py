@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "eventdesk.auth.views",
     "eventdesk.manage.views",
     "eventdesk.api",
+    "eventdesk.reports.views",
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -107,5 +107,8 @@ def rebuild_tally_command(day):
 
 
 def init_app(app: Flask) -> None:
+    from eventdesk.reports.cli import export_cli
+
     app.cli.add_command(users_cli)
     app.cli.add_command(tally_cli)
+    app.cli.add_command(export_cli)
