@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "eventdesk.manage.views",
     "eventdesk.api",
     "eventdesk.reports.views",
+    "eventdesk.plan.views",
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

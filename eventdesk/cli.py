@@ -107,8 +107,10 @@ def rebuild_tally_command(day):
 
 
 def init_app(app: Flask) -> None:
+    from eventdesk.plan.cli import plan_cli
     from eventdesk.reports.cli import export_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(tally_cli)
     app.cli.add_command(export_cli)
+    app.cli.add_command(plan_cli)

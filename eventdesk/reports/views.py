@@ -200,7 +200,7 @@ def _reports_nav() -> dict:
     if not current_user.is_authenticated:
         return {}
     reader = current_user.role in READERS
-    return {"tally": reader, "written": reader}
+    return {"tally": reader, "written": reader, "plan": reader}
 
 
 @bp.app_context_processor
