@@ -12,7 +12,7 @@ from eventdesk.core.services import registrations
 from eventdesk.extensions import db
 from eventdesk.reports import public
 from tests import factories
-from tests.test_reports_tally import test_kind  # noqa: F401  (fixture)
+from tests.test_reports_tally import kind_with_metrics  # noqa: F401  (fixture)
 from tests.test_scan_api import Api
 
 PEOPLE = [
@@ -116,9 +116,9 @@ def test_public_page_is_cached_for_a_minute(app, event_day):
     assert "改了名字的活动" in http.get("/public").get_data(as_text=True)
 
 
-def test_public_page_shows_kinds_public_metrics(app, test_kind):  # noqa: F811
+def test_public_page_shows_kinds_public_metrics(app, kind_with_metrics):  # noqa: F811
     with app.app_context():
-        activity = factories.activity(kind=test_kind.name)
+        activity = factories.activity(kind=kind_with_metrics.name)
         core_tally.feed(
             borrowed_connection(),
             [

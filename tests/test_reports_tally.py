@@ -27,7 +27,7 @@ TEST_KIND = ActivityKind(
 
 
 @pytest.fixture
-def test_kind(monkeypatch):
+def kind_with_metrics(monkeypatch):
     monkeypatch.setitem(kinds._KINDS, TEST_KIND.name, TEST_KIND)
     return TEST_KIND
 
@@ -208,9 +208,9 @@ def test_bad_date_is_a_400_with_the_field(app, day):
     assert response.get_json()["error"]["field"] == "date"
 
 
-def test_a_kinds_own_metrics_come_from_the_registry(app, test_kind):
+def test_a_kinds_own_metrics_come_from_the_registry(app, kind_with_metrics):
     with app.app_context():
-        activity = factories.activity(kind=test_kind.name, booths=1)
+        activity = factories.activity(kind=kind_with_metrics.name, booths=1)
         booth = activity.booths[0]
         connection = borrowed_connection()
         # What the kind's own service would feed when an employer posts jobs at its stand.

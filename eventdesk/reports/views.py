@@ -172,10 +172,8 @@ def written_report(scope: str, unit_id: int | None):
 
 @bp.get("/public")
 def public_summary():
-    """The event's activities and participation for everyone (no login, no personal data).
-
-    The event is today's, else the next to come (where and when), else the last (how it went).
-    """
+    """The event's activities and participation for everyone (no login, no personal data)."""
+    # Today's event, else the next to come (where and when), else the last (how it went).
     event_id = requested_event_id()
     event = event_in_view(event_id)
     if event_id is not None and event is None:

@@ -23,7 +23,6 @@ from eventdesk.reports.tally import ActivityFigures, DailyTally, Group, daily_ta
 from eventdesk.web import local_time
 
 Scope = Literal["city", "district", "department"]
-SCOPES: tuple[Scope, ...] = ("city", "district", "department")
 
 
 @dataclass(frozen=True)
