@@ -21,6 +21,8 @@ BLUEPRINTS = (
     "eventdesk.api",
     "eventdesk.tickets.views",
     "eventdesk.scanner.views",
+    "eventdesk.reports.views",
+    "eventdesk.plan.views",
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -129,6 +129,8 @@ def demo_load_command(day, force):
 
 
 def init_app(app: Flask) -> None:
+    from eventdesk.plan.cli import plan_cli
+    from eventdesk.reports.cli import export_cli
     from eventdesk.tickets.cli import import_cli
 
     app.cli.add_command(users_cli)
@@ -136,3 +138,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(import_cli)
     app.cli.add_command(scanner_cli)
+    app.cli.add_command(export_cli)
+    app.cli.add_command(plan_cli)

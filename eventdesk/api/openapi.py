@@ -270,6 +270,50 @@ SCHEMAS = {
             },
         },
     },
+    "TallyRow": {
+        "type": "object",
+        "required": [
+            "date",
+            "district",
+            "site_id",
+            "site",
+            "activity_id",
+            "activity",
+            "kind",
+            "department",
+            "booth_id",
+            "metric",
+            "value",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "date": {"type": "string", "format": "date", "description": "the event's local day"},
+            "district": {"type": "string"},
+            "site_id": _ID,
+            "site": {"type": "string"},
+            "activity_id": _ID,
+            "activity": {"type": "string"},
+            "kind": {"type": "string", "examples": ["consultation", "jobfair", "health", "handover"]},
+            "department": {
+                **_NULLABLE_STRING,
+                "description": "an activity's row: its lead department; a booth's row: the booth's",
+            },
+            "booth_id": {
+                "type": ["integer", "null"],
+                "minimum": 1,
+                "description": "null: the figure of the activity as a whole",
+            },
+            "metric": {
+                "type": "string",
+                "description": (
+                    "activity: registered, checked_in, walk_ins, attendance, inside, booth_visits, entries, "
+                    "exits, scans, duplicates, rejected, and the kind's own; booth: visits, walk_ins "
+                    "(visits without a ticket), booth_visits, scans, duplicates, rejected, and the kind's own"
+                ),
+            },
+            "value": {"type": "integer"},
+        },
+    },
 }
 
 _ACTIVITY_ID = {"name": "activity_id", "in": "path", "required": True, "schema": _ID}
@@ -490,6 +534,36 @@ PATHS = {
                 },
                 "404": _error("no current event"),
                 "503": _error("streams_busy: too many open streams on this worker; poll instead"),
+                **_UNAUTHORIZED,
+            },
+        }
+    },
+    "/tally": {
+        "get": {
+            "summary": "One local day's tally: each figure of each activity and booth the caller may see",
+            "description": "Organizers and administrators; an organizer with scopes sees only their scopes.",
+            "security": [{"bearer": []}],
+            "parameters": [
+                {
+                    "name": "date",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "format": "date"},
+                    "description": "YYYY-MM-DD; default: today in the current event's time zone",
+                },
+                {"name": "event", "in": "query", "required": False, "schema": _ID},
+            ],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["rows"],
+                        "additionalProperties": False,
+                        "properties": {"rows": {"type": "array", "items": _ref("TallyRow")}},
+                    },
+                    "the figures in long form",
+                ),
+                "400": _error("invalid_field: date or event"),
                 **_UNAUTHORIZED,
             },
         }

@@ -1,0 +1,457 @@
+"""The written report (书面报送) of a local day: for the city, one district or one department.
+
+The plan asks every district (区县, 新区管委会) and every department to report in writing
+what its activities did on the day. The report says it in figures taken from the daily
+tally (never from the scans, so it builds in milliseconds) and in short sentences made
+from those figures, in the reader's language.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+import sqlalchemy as sa
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+
+from eventdesk.core.access import is_city_wide
+from eventdesk.core.calendar import current_event
+from eventdesk.core.models import Activity, Booth, Department, District, Role, Site, User, activity_cooperator
+from eventdesk.extensions import db
+from eventdesk.reports import metrics, registry
+from eventdesk.reports.tally import ActivityFigures, DailyTally, Group, daily_tally, with_totals
+from eventdesk.web import local_time
+
+Scope = Literal["city", "district", "department"]
+
+
+@dataclass(frozen=True)
+class ReportUnit:
+    """Who reports: the whole city, a district (区县, 新区管委会) or a department."""
+
+    scope: Scope
+    district: District | None = None
+    department: Department | None = None
+
+    @property
+    def id(self) -> int | None:
+        target = self.district or self.department
+        return target.id if target else None
+
+    @property
+    def name(self) -> str:
+        if self.district is not None:
+            return self.district.label
+        if self.department is not None:
+            return self.department.label
+        return _("The city")
+
+    def activity_filter(self) -> sa.ColumnElement[bool] | None:
+        """Which activities the unit reports on."""
+        if self.district is not None:
+            return Activity.site_id.in_(sa.select(Site.id).where(Site.district_id == self.district.id))
+        if self.department is not None:
+            department_id = self.department.id
+            return sa.or_(
+                Activity.lead_department_id == department_id,
+                Activity.id.in_(
+                    sa.select(activity_cooperator.c.activity_id).where(
+                        activity_cooperator.c.department_id == department_id
+                    )
+                ),
+                Activity.id.in_(sa.select(Booth.activity_id).where(Booth.department_id == department_id)),
+            )
+        return None
+
+
+def report_unit(scope: str, unit_id: int | None = None) -> ReportUnit | None:
+    """The unit named in a URL, or None when there is no such unit."""
+    if scope == "city":
+        return ReportUnit("city")
+    if scope == "district" and unit_id is not None:
+        district = db.session.get(District, unit_id)
+        return ReportUnit("district", district=district) if district else None
+    if scope == "department" and unit_id is not None:
+        department = db.session.get(Department, unit_id)
+        return ReportUnit("department", department=department) if department else None
+    return None
+
+
+def may_report_for(user: User, unit: ReportUnit) -> bool:
+    """The city's office reports for everyone; an organizer for the districts and departments in scope."""
+    if is_city_wide(user):
+        return True
+    if user.role != Role.organizer or unit.scope == "city":
+        return False
+    if unit.district is not None:
+        return any(scope.district_id == unit.district.id for scope in user.scopes)
+    return any(scope.department_id == unit.department.id for scope in user.scopes)
+
+
+def units_for(user: User) -> list[ReportUnit]:
+    """The units `user` may write a report for, city first."""
+    if is_city_wide(user):
+        districts = db.session.scalars(sa.select(District).order_by(District.sort_order, District.id)).all()
+        departments = db.session.scalars(
+            sa.select(Department).order_by(Department.sort_order, Department.id)
+        ).all()
+        return (
+            [ReportUnit("city")]
+            + [ReportUnit("district", district=d) for d in districts]
+            + [ReportUnit("department", department=d) for d in departments]
+        )
+    if user.role != Role.organizer:
+        return []
+    units = [
+        ReportUnit("district", district=db.session.get(District, s.district_id))
+        for s in user.scopes
+        if s.district_id
+    ]
+    units += [
+        ReportUnit("department", department=db.session.get(Department, s.department_id))
+        for s in user.scopes
+        if s.department_id
+    ]
+    return units
+
+
+@dataclass
+class ActivitySection:
+    """What the report says about one activity."""
+
+    number: str
+    entry: ActivityFigures
+    #: For a department's report: ``lead``, ``cooperating`` or ``booth`` (it only staffed a desk).
+    role: str | None
+    sentences: list[str]
+    #: Booths shown in the report's table: all of them, or a department's own.
+    booths: list = field(default_factory=list)
+
+    @property
+    def metric_names(self) -> list[str]:
+        """The figures the report's table shows: the headline counts, then the kind's own."""
+        return [*metrics.HEADLINE, *(n for n in self.entry.figures if n not in metrics.CORE_NAMES)]
+
+
+@dataclass
+class DepartmentPart:
+    """A department's part in the unit's activities: which it led, which it joined, its booths."""
+
+    department: Department
+    led: list[Activity] = field(default_factory=list)
+    cooperated: list[Activity] = field(default_factory=list)
+    booths: int = 0
+    booth_visits: int = 0
+
+
+@dataclass
+class WrittenReport:
+    unit: ReportUnit
+    day: dt.date
+    event_name: str
+    title: str
+    intro: list[str]
+    sections: list[ActivitySection]
+    departments: list[DepartmentPart]
+    #: None when no activity kind provides follow-ups (the section is left out).
+    follow_ups: list[registry.FollowUp] | None
+    totals_by_kind: list[Group]
+    totals_by_district: list[Group]
+    total: Group
+    headline: tuple[str, ...] = metrics.HEADLINE
+    daily: DailyTally | None = None
+
+    @property
+    def signing_unit(self) -> str | None:
+        """The unit named in the signature block; the city's report is signed by whoever sends it."""
+        return None if self.unit.scope == "city" else self.unit.name
+
+    def activity_name(self, activity_id: int) -> str:
+        for section in self.sections:
+            if section.entry.activity.id == activity_id:
+                return section.entry.activity.label
+        return ""
+
+
+def _english() -> bool:
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 40 → 四十: the numbering of official documents (up to 99)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def _numbered(n: int) -> str:
+    return f"({n}) " if _english() else f"（{chinese_number(n)}）"
+
+
+def _join(items: list[str]) -> str:
+    return _(", ").join(items)
+
+
+def _day_text(day: dt.date) -> str:
+    if _english():
+        return f"{day:%d %B %Y}".lstrip("0")
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _role_of(activity: Activity, department: Department) -> str:
+    if activity.lead_department_id == department.id:
+        return "lead"
+    if any(d.id == department.id for d in activity.cooperators):
+        return "cooperating"
+    return "booth"
+
+
+def closing_time(activity: Activity) -> str:
+    """When an activity closes, as a report says it: 17:00, or 00:00 the next day."""
+    zone = activity.event.zone
+    closes = activity.closes_at.astimezone(zone)
+    time = closes.strftime("%H:%M")
+    if closes.date() > activity.opens_at.astimezone(zone).date():
+        return _("%(time)s the next day", time=time)
+    return time
+
+
+def _figures_sentence(figures: dict[str, int], booths: int) -> str:
+    values = {name: figures.get(name, 0) for name in metrics.HEADLINE}
+    if booths:
+        return ngettext(
+            "%(registered)d people registered, %(checked_in)d checked in and %(walk_ins)d came without "
+            "registering: %(attendance)d took part in all; its one booth received %(booth_visits)d visits.",
+            "%(registered)d people registered, %(checked_in)d checked in and %(walk_ins)d came without "
+            "registering: %(attendance)d took part in all; its %(num)d booths received %(booth_visits)d "
+            "visits.",
+            booths,
+            **values,
+        )
+    return _(
+        "%(registered)d people registered, %(checked_in)d checked in and %(walk_ins)d came without "
+        "registering: %(attendance)d took part in all.",
+        **values,
+    )
+
+
+def _kind_sentence(entry: ActivityFigures) -> str | None:
+    names = [m.name for m in metrics.kind_metrics(entry.activity.kind)]
+    names += [
+        n for n in entry.figures if n not in names and n not in {m.name for m in metrics.ACTIVITY_METRICS}
+    ]
+    parts = [
+        _("%(label)s: %(value)d", label=metrics.label(name), value=entry.figures.get(name, 0))
+        for name in names
+    ]
+    return _("Also recorded: %(figures)s.", figures=_("; ").join(parts)) if parts else None
+
+
+def _activity_sentences(entry: ActivityFigures, unit: ReportUnit) -> list[str]:
+    activity = entry.activity
+    zone = activity.event.timezone
+    place = {
+        "opens": local_time(activity.opens_at, zone, "%H:%M"),
+        "closes": closing_time(activity),
+        "site": activity.site.label,
+        "district": activity.site.district.label,
+        "lead": activity.lead_department.label,
+    }
+    if activity.cooperators:
+        sentences = [
+            _(
+                "Held from %(opens)s to %(closes)s at %(site)s (%(district)s), led by %(lead)s with "
+                "%(cooperators)s cooperating.",
+                cooperators=_join([d.label for d in activity.cooperators]),
+                **place,
+            )
+        ]
+    else:
+        sentences = [
+            _("Held from %(opens)s to %(closes)s at %(site)s (%(district)s), led by %(lead)s.", **place)
+        ]
+    sentences.append(_figures_sentence(entry.figures, len(entry.booths)))
+    kind = _kind_sentence(entry)
+    if kind:
+        sentences.append(kind)
+    busiest = max(entry.booths, key=lambda b: b.figures.get(metrics.BOOTH_VISITS, 0), default=None)
+    if busiest is not None and busiest.figures.get(metrics.BOOTH_VISITS, 0) > 0 and len(entry.booths) > 1:
+        sentences.append(
+            _(
+                "The busiest booth was %(booth)s, with %(visits)d visits.",
+                booth=busiest.booth.label,
+                visits=busiest.figures[metrics.BOOTH_VISITS],
+            )
+        )
+    if unit.department is not None:
+        own = [b for b in entry.booths if b.booth.department_id == unit.department.id]
+        if own:
+            sentences.append(
+                _(
+                    "%(unit)s staffed %(booths)s here, which received %(visits)d visits.",
+                    unit=unit.name,
+                    booths=_join([b.booth.label for b in own]),
+                    visits=sum(b.figures.get(metrics.BOOTH_VISITS, 0) for b in own),
+                )
+            )
+    return sentences
+
+
+def _intro(unit: ReportUnit, day: dt.date, event_name: str, daily: DailyTally, led: Group) -> list[str]:
+    date = _day_text(day)
+    count = len(daily.activities)
+    if not count:
+        return [_("No on-site activity was recorded on %(date)s.", date=date)]
+    figures = {name: daily.total.figures.get(name, 0) for name in metrics.HEADLINE}
+    if unit.scope == "city":
+        opening = _(
+            "On %(date)s the city held %(count)d on-site activities of %(event)s.",
+            date=date,
+            count=count,
+            event=event_name,
+        )
+    elif unit.scope == "district":
+        opening = _(
+            "On %(date)s, %(count)d on-site activities of %(event)s were held in %(unit)s.",
+            date=date,
+            count=count,
+            event=event_name,
+            unit=unit.name,
+        )
+    elif not led.activities:
+        return [
+            _(
+                "On %(date)s %(unit)s took part in %(joined)d on-site activities of %(event)s.",
+                date=date,
+                unit=unit.name,
+                joined=count,
+                event=event_name,
+            )
+        ]
+    else:
+        opening = _(
+            "On %(date)s %(unit)s led %(led)d on-site activities of %(event)s and took part in %(joined)d "
+            "more.",
+            date=date,
+            unit=unit.name,
+            led=led.activities,
+            joined=count - led.activities,
+            event=event_name,
+        )
+        figures = {name: led.figures.get(name, 0) for name in metrics.HEADLINE}
+        return [
+            opening,
+            _(
+                "At the activities it led, %(registered)d people registered, %(checked_in)d checked in and "
+                "%(walk_ins)d came without registering: %(attendance)d took part in all; the booths "
+                "received %(booth_visits)d visits.",
+                **figures,
+            ),
+        ]
+    return [
+        opening,
+        _(
+            "In all, %(registered)d people registered, %(checked_in)d checked in and %(walk_ins)d came "
+            "without registering: %(attendance)d took part; the booths received %(booth_visits)d visits.",
+            **figures,
+        ),
+    ]
+
+
+def _departments(daily: DailyTally) -> list[DepartmentPart]:
+    parts: dict[int, DepartmentPart] = {}
+
+    def part(department: Department) -> DepartmentPart:
+        return parts.setdefault(department.id, DepartmentPart(department=department))
+
+    for entry in daily.activities:
+        activity = entry.activity
+        part(activity.lead_department).led.append(activity)
+        for department in activity.cooperators:
+            part(department).cooperated.append(activity)
+        for booth in entry.booths:
+            if booth.booth.department is not None:
+                staffed = part(booth.booth.department)
+                staffed.booths += 1
+                staffed.booth_visits += booth.figures.get(metrics.BOOTH_VISITS, 0)
+    return sorted(parts.values(), key=lambda p: (p.department.sort_order, p.department.id))
+
+
+def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = None) -> WrittenReport:
+    """The written report of `unit` for local day `day` (the caller has checked `may_report_for`)."""
+    daily = daily_tally(day, event_id=event_id, activity_filter=unit.activity_filter())
+    events = list(dict.fromkeys(entry.activity.event.label for entry in daily.activities))
+    if not events:
+        event = current_event(event_id)
+        events = [event.label] if event else []
+    event_name = _join(events) if events else _("the day's activities")
+
+    led = []
+    sections = []
+    for number, entry in enumerate(daily.activities, start=1):
+        role = _role_of(entry.activity, unit.department) if unit.department is not None else None
+        if role == "lead":
+            led.append(entry)
+        booths = (
+            [b for b in entry.booths if b.booth.department_id == unit.department.id]
+            if role == "booth"
+            else entry.booths
+        )
+        sections.append(
+            ActivitySection(
+                number=_numbered(number),
+                entry=entry,
+                role=role,
+                sentences=_activity_sentences(entry, unit),
+                booths=booths,
+            )
+        )
+    follow_ups = None
+    if registry.follow_up_kinds():
+        follow_ups = registry.follow_ups([entry.activity for entry in daily.activities], day)
+    title = _("%(unit)s: report on the activities of %(event)s", unit=unit.name, event=event_name)
+    # A department sums up what it led; the figures of activities it joined are their leads' to report.
+    summary = with_totals(day, led) if unit.department is not None else daily
+    return WrittenReport(
+        unit=unit,
+        day=day,
+        event_name=event_name,
+        title=title,
+        intro=_intro(unit, day, event_name, daily, summary.total),
+        sections=sections,
+        departments=_departments(daily) if unit.scope != "department" else [],
+        follow_ups=follow_ups,
+        totals_by_kind=summary.by_kind,
+        totals_by_district=summary.by_district if unit.scope == "city" else [],
+        total=summary.total,
+        daily=daily,
+    )
+
+
+def heading_number(n: int) -> str:
+    """A first-level heading's number: 一、 or 1."""
+    return f"{n}. " if _english() else f"{chinese_number(n)}、"
+
+
+def sentence_gap() -> str:
+    """What goes between two sentences: a space in English, nothing in Chinese."""
+    return " " if _english() else ""
+
+
+def date_blank() -> str:
+    """The date line of the signature block, to be filled in by hand."""
+    return "" if _english() else "　　　　年　　月　　日"
+
+
+def role_labels() -> dict[str, str]:
+    return {"lead": _("lead"), "cooperating": _("cooperating"), "booth": _("staffs a booth")}
+
+
+def day_text(day: dt.date) -> str:
+    """The day as a report writes it: 2026年10月17日, or 17 October 2026."""
+    return _day_text(day)

@@ -1,0 +1,168 @@
+"""The written report of a day: for the city, a district and a department, in Chinese and English."""
+
+import re
+
+import pytest
+
+from eventdesk.extensions import db
+from eventdesk.reports import registry
+from tests import factories
+from tests.conftest import PROJECT_ROOT
+from tests.test_reports_tally import scripted_day
+
+
+@pytest.fixture
+def day(app):
+    return scripted_day(app)
+
+
+def sign_in(app, client, role="organizer", scopes=()):
+    with app.app_context():
+        user = factories.user(role, scopes=scopes)
+        db.session.commit()
+        email = user.email
+    client.login(email)
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_city_report_has_the_days_figures_and_signature_block(app, client, day):
+    sign_in(app, client)
+    response = client.get(f"/reports/written/city?date={day['day'].isoformat()}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    text = text_of(html)
+    assert "关于全市" in text
+    assert "活动开展情况的报告" in text
+    assert f"{day['day'].year}年{day['day'].month}月{day['day'].day}日" in text
+    # Both activities, with their figures in sentences and tables.
+    assert "阳光广场" in text
+    assert "村卫生室" in text
+    assert "共登记报名5人，现场签到4人，未登记直接到场5人，参与群众合计9人次" in text
+    assert "登记报名3人，签到3人，未登记直接到场4人，合计参与7人" in text
+    assert "由市人社局牵头，市扶贫局配合" in text
+    assert "接待人次最多的是金融咨询台，共3人次" in text
+    # Sections numbered as official documents are, and the signature block.
+    assert "一、活动开展情况" in text
+    assert "（一）" in text
+    for label in ("填报单位：", "负责人：", "联系电话：", "日期："):
+        assert label in text
+    # No follow-ups section while no activity kind provides follow-ups.
+    assert "需跟进事项" not in text
+    # Printed as an official report: its own print styles on A4, no navigation.
+    assert "css/reports.css" in html
+    css = (PROJECT_ROOT / "static/css/reports.css").read_text()
+    assert "size: A4" in css
+    assert "counter(page)" in css
+    assert ".topbar" in css.split("@media print")[1]
+
+
+def test_district_report_covers_only_its_activities(app, client, day):
+    sign_in(app, client, scopes=[{"district_id": day["south"]}])
+    response = client.get(f"/reports/written/district/{day['south']}?date={day['day'].isoformat()}")
+    assert response.status_code == 200
+    text = text_of(response.get_data(as_text=True))
+    assert "关于南区" in text
+    assert "村卫生室" in text
+    assert "阳光广场" not in text
+    assert "南区辖区内共组织开展" in text
+    assert "现场活动1项" in text
+    assert "市脱贫攻坚办公室：" in text  # addressed to the city's office
+    # The other district is not theirs to report for, nor is the city.
+    assert client.get(f"/reports/written/district/{day['north']}").status_code == 403
+    assert client.get("/reports/written/city").status_code == 403
+
+
+def test_department_report_for_a_booth_department(app, client, day):
+    sign_in(app, client, scopes=[{"department_id": day["desk_owner"]}])
+    response = client.get(f"/reports/written/department/{day['desk_owner']}?date={day['day'].isoformat()}")
+    assert response.status_code == 200
+    text = text_of(response.get_data(as_text=True))
+    assert "关于市金融办" in text
+    assert "市金融办参与" in text
+    assert "现场活动1项" in text
+    assert "设服务台" in text or "设台" in text
+    assert "市金融办在该活动设金融咨询台，共接待群众3人次" in text
+    assert "村卫生室" not in text
+    assert "数据汇总" not in text  # it led nothing: the figures are the lead department's to sum up
+
+
+def test_lead_department_report_sums_what_it_led(app, client, day):
+    sign_in(app, client, "admin")
+    text = text_of(
+        client.get(f"/reports/written/department/{day['lead_a']}?date={day['day'].isoformat()}").get_data(
+            as_text=True
+        )
+    )
+    assert "牵头组织" in text
+    assert "现场活动1项" in text
+    assert "牵头活动共登记报名3人" in text
+
+
+def test_english_version(app, client, day):
+    sign_in(app, client)
+    response = client.get(f"/reports/written/city?date={day['day'].isoformat()}&lang=en")
+    text = text_of(response.get_data(as_text=True))
+    assert "The city: report on the activities of" in text
+    assert "In all, 5 people registered, 4 checked in and 5 came without registering: 9 took part" in text
+    assert "1. Activities held" in text
+    assert "Reporting unit:" in text
+    assert "Person in charge:" in text
+
+
+def test_follow_ups_section_appears_when_a_kind_provides_them(app, client, day, monkeypatch):
+    def open_consultations(activity_ids, _day):
+        for activity_id in activity_ids:
+            yield registry.FollowUp(activity_id=activity_id, summary="小额信贷咨询待答复", count=3)
+
+    monkeypatch.setitem(registry._FOLLOW_UPS, "consultation", open_consultations)
+    sign_in(app, client)
+    text = text_of(client.get(f"/reports/written/city?date={day['day'].isoformat()}").get_data(as_text=True))
+    assert "需跟进事项" in text
+    assert "小额信贷咨询待答复" in text
+
+
+def test_who_may_open_reports(app, client, day):
+    assert client.get("/reports/written/city").status_code == 302  # sign in first
+    sign_in(app, client, "staff", scopes=[{"activity_id": day["fair"]}])
+    assert client.get("/reports/written/city").status_code == 403
+    assert client.get("/reports/written").status_code == 403
+
+
+def test_unknown_unit_and_bad_date(app, client, day):
+    sign_in(app, client)
+    assert client.get("/reports/written/district/999999").status_code == 404
+    assert client.get("/reports/written/city?date=tomorrow").status_code == 400
+
+
+def test_index_lists_the_units_an_organizer_reports_for(app, client, day):
+    sign_in(app, client, scopes=[{"district_id": day["north"]}, {"department_id": day["desk_owner"]}])
+    page = client.get(f"/reports/written?date={day['day'].isoformat()}").get_data(as_text=True)
+    assert "北区" in page
+    assert "市金融办" in page
+    assert f"/reports/written/district/{day['north']}" in page
+    assert "/reports/written/city" not in page
+
+
+def test_report_builds_from_the_tally_not_the_scans(app, day):
+    """The report reads only stored figures: its queries do not touch the scan table."""
+    import sqlalchemy as sa
+
+    from eventdesk.reports import written
+
+    statements = []
+    with app.test_request_context(f"/reports/written/city?date={day['day'].isoformat()}"):
+        engine = db.engine
+
+        def record(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            report = written.written_report(day["day"], written.ReportUnit("city"))
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+    assert len(report.sections) == 2
+    assert not any(re.search(r"\bscan\b", s) for s in statements)
