@@ -44,11 +44,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
 
+    from eventdesk import web
+
+    web.install_converters(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
 
-    from eventdesk import activities, cli, web
+    from eventdesk import activities, cli
 
     activities.init_app(app)
     web.init_app(app)

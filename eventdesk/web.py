@@ -3,10 +3,13 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import psycopg
+import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from eventdesk import i18n
 from eventdesk.core import identity
@@ -23,6 +26,30 @@ _STATUS_CODES = {
     413: "body_too_large",
     429: "rate_limited",
 }
+
+#: The largest id an integer column holds on every database (PostgreSQL's ``integer``).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a number too large for the database is simply not found,
+    instead of overflowing the driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def id_arg(name: str) -> int | None:
+    """A positive id from the query string, or None when absent or absurd."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
+
+
+def install_converters(app: Flask) -> None:
+    """Before any route is added: routes compile their converters when registered."""
+    app.url_map.converters["int"] = IdConverter
+
 
 # Everything is served by EventDesk itself: no CDN, web font or analytics, so 'self' is enough.
 CONTENT_SECURITY_POLICY = (
@@ -63,6 +90,16 @@ def _handle_service_error(error: ServiceError):
 
 def _handle_csrf_error(_error: CSRFError):
     return error_response("csrf_failed", 400)
+
+
+def _handle_unusable_value(error: Exception):
+    """A value the database cannot hold (a NUL in text, a number past its range) that got
+    past the checks: the request was bad, the server is fine."""
+    db.session.rollback()
+    current_app.logger.warning(
+        "value refused by the database on %s %s: %s", request.method, request.path, error
+    )
+    return error_response("bad_request", 400)
 
 
 def _handle_unexpected(error: Exception):
@@ -125,6 +162,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(ServiceError, _handle_service_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
+    for unusable in (sa.exc.DataError, psycopg.DataError, OverflowError):
+        app.register_error_handler(unusable, _handle_unusable_value)
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(_security_headers)
     app.context_processor(_template_context)

@@ -135,6 +135,25 @@ def missing() -> list[str]:
     return problems
 
 
+def clashes() -> list[str]:
+    """Strings translated differently in two areas: the app merges all catalogs into one, so
+    only one translation could win. Give such strings one wording, or distinct message ids."""
+    seen: dict[tuple, dict[str, str]] = {}
+    for area in catalog_dirs():
+        for message in _read(area):
+            if not message.id or not message.string:
+                continue
+            key = (message.context, message.id if isinstance(message.id, str) else tuple(message.id))
+            seen.setdefault(key, {})[area or "eventdesk"] = str(message.string)
+    problems = []
+    for (context, message_id), translations in sorted(seen.items(), key=lambda item: str(item[0])):
+        if len(set(translations.values())) > 1:
+            where = ", ".join(f"{area}: {text}" for area, text in sorted(translations.items()))
+            label = f"{message_id!r} ({context})" if context else repr(message_id)
+            problems.append(f"{label} is translated differently: {where}")
+    return problems
+
+
 def compile_all() -> None:
     for area in catalog_dirs():
         path = _po_path(area)
@@ -152,11 +171,11 @@ def main(argv: list[str]) -> int:
     elif command == "compile":
         compile_all()
     elif command == "check":
-        problems = missing()
+        problems = missing() + clashes()
         for problem in problems:
             print(problem)
         if problems:
-            print(f"{len(problems)} strings have no Chinese translation", file=sys.stderr)
+            print(f"{len(problems)} strings lack a Chinese translation or have two", file=sys.stderr)
             return 1
     else:
         print(__doc__)

@@ -143,3 +143,28 @@ def test_deactivated_staff_token_is_401(app):
         user.active = False
         db.session.commit()
     assert get(app, "/activities", token).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/activities/99999999999999999999",
+        "/activities/99999999999999999999/counts",
+        "/activities?event=99999999999999999999",
+        "/activities?event=-1",
+        "/activities?event=abc",
+    ],
+)
+def test_absurd_ids_are_not_found_never_500(app, world, path):
+    response = get(app, path, world["tokens"]["admin"])
+    assert response.status_code in (200, 404)
+    if response.status_code == 200:  # an unreadable ?event= falls back to the current event
+        assert isinstance(response.get_json(), list)
+
+
+@pytest.mark.parametrize(
+    "query", ["%00", "%E7%8E%8B%00%E6%98%8E", "%ED%A0%80", "%FF%FE", "%27%3B%20DROP%20TABLE%20person%3B%20--"]
+)
+def test_lookup_survives_odd_text(app, world, query):
+    response = get(app, f"/activities/{world['here']}/lookup?q={query}", world["tokens"]["scanner"])
+    assert response.status_code in (200, 400)

@@ -345,3 +345,35 @@ def test_english_messages_in_an_english_terminal(run_cli, tmp_path, activity_id,
     rows = [*PEOPLE, ("赵六", "12345", "", "")]
     result = run_import(run_cli, "people", write_csv(tmp_path / "people.csv", rows), activity_id)
     assert "Row 5: Enter an 11-digit mainland mobile number. (invalid_phone [phone])" in result.stderr
+
+
+def test_a_paper_list_typed_in_days_later_counts_on_its_day(app, run_cli, tmp_path):
+    """Lists are written on the day and typed in later: their times are trusted however old,
+    and a list without times counts at the closing of an activity that has closed."""
+    from eventdesk.core.models import utcnow
+    from eventdesk.core.services import tally as tally_service
+
+    with app.app_context():
+        closed = utcnow() - dt.timedelta(days=5)
+        activity = factories.activity(
+            factories.event(starts_on=(closed - dt.timedelta(hours=8)).date(), ends_on=closed.date()),
+            opens_at=closed - dt.timedelta(hours=8),
+            closes_at=closed,
+        )
+        timed = factories.registration(activity, factories.person(name="甲某", phone="13811110001"))
+        untimed = factories.registration(activity, factories.person(name="乙某", phone="13811110002"))
+        written = (closed - dt.timedelta(hours=2)).astimezone(factories.SHANGHAI)
+        db.session.commit()
+        activity_id, codes = activity.id, (timed.ticket_code, untimed.ticket_code)
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text(
+        f"票码,签到时间\n{codes[0]},{written.strftime('%Y-%m-%d %H:%M')}\n{codes[1]},\n", encoding="utf-8"
+    )
+    result = run_cli("import", "checkins", str(sheet), "--activity", str(activity_id))
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        scans = db.session.scalars(sa.select(Scan).order_by(Scan.id)).all()
+        assert [s.result for s in scans] == ["accepted", "accepted"]
+        assert scans[0].counted_at == written.replace(second=0, microsecond=0)
+        assert scans[1].counted_at == closed - dt.timedelta(seconds=1)
+        assert tally_service.stored() == tally_service.facts()

@@ -181,3 +181,25 @@ def test_registration_is_rate_limited_by_phone(make_app):
     assert statuses.count(429) >= 1
     last = register(app, activity_id, person_body(name="张最后"))
     assert last.get_json()["error"]["code"] == "rate_limited"
+
+
+@pytest.mark.parametrize("village", ["红土\x00镇", "\u202e镇土红", "\ufeff"])
+def test_invisible_characters_in_the_village_are_refused(app, open_activity, village):
+    response = register(app, open_activity, person_body(village=village))
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_text"
+    assert counts(app) == (0, 0)
+
+
+def test_unreadable_phones_do_not_exhaust_everyone_s_phone_limit(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        activity = factories.activity(registration_open=True)
+        db.session.commit()
+        activity_id = activity.id
+    for _ in range(12):
+        assert (
+            register(app, activity_id, person_body(phone="not a phone")).get_json()["error"]["code"]
+            == "invalid_phone"
+        )
+    assert register(app, activity_id, person_body()).status_code == 201

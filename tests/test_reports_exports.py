@@ -52,7 +52,7 @@ def test_tally_xlsx_has_chinese_headers_frozen_and_typed_cells(app, client, day)
     activities = book["各活动"]
     headers = [cell.value for cell in activities[1]]
     assert headers[:6] == ["日期", "区县", "地点", "活动编号", "活动", "类型"]
-    assert "参与人数" in headers
+    assert "到场人数" in headers
     assert "登记人数" in headers
     assert activities.freeze_panes == "A2"
     assert activities.column_dimensions["E"].width >= 8
@@ -60,8 +60,8 @@ def test_tally_xlsx_has_chinese_headers_frozen_and_typed_cells(app, client, day)
     assert isinstance(first["日期"], dt.datetime)
     assert first["日期"].date() == day["day"]
     assert first["活动编号"] == day["fair"]
-    assert first["参与人数"] == 7
-    assert isinstance(first["参与人数"], int)
+    assert first["到场人数"] == 7
+    assert isinstance(first["到场人数"], int)
 
     booths = book["各展位"]
     booth_headers = [cell.value for cell in booths[1]]
@@ -147,7 +147,7 @@ def test_lists_in_full_for_an_organizer_of_the_activity(app, client, people):
     assert wang["手机号码"] == FULL_PHONE
     assert wang["身份证号码"] == ID_NUMBER
     assert isinstance(wang["序号"], int)
-    assert isinstance(wang["登记时间"], dt.datetime)
+    assert isinstance(wang["报名时间"], dt.datetime)
     # A name that looks like a formula stays text.
     cell = next(c for c in sheet["C"] if c.value == "=HYPERLINK(1)")
     assert cell.data_type == "s"

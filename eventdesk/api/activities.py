@@ -1,7 +1,5 @@
 """Activities, their booths, their counts, and looking up a ticket by name or phone tail."""
 
-import re
-
 import sqlalchemy as sa
 from flask import jsonify, request
 
@@ -14,12 +12,12 @@ from eventdesk.core.identity import mask_name, mask_phone
 from eventdesk.core.models import Activity, Person, Registration
 from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.scans.counts import activity_counts
-from eventdesk.core.tokens import normalise_ticket_code
+from eventdesk.core.search import registration_matches, search_text
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
+from eventdesk.web import id_arg
 
 LOOKUP_LIMIT = 20
-_PHONE_TAIL = re.compile(r"\d{4}")
 
 
 def _caller() -> Principal:
@@ -53,7 +51,7 @@ def activity_json(activity: Activity) -> dict:
 def list_activities():
     """The current event's activities the calling staff member may see."""
     user = _caller().require_staff()
-    event_id = request.args.get("event", type=int)
+    event_id = id_arg("event")
     event = current_event(event_id)
     if event is None:
         if event_id is not None:
@@ -96,19 +94,13 @@ def get_counts(activity_id: int):
 def lookup(activity_id: int):
     """Find a ticket by name, the last four digits of the phone, or the ticket code; masked results."""
     activity = _activity_for(_caller(), activity_id)
-    query = " ".join((request.args.get("q") or "").split())[:50]
+    query = search_text(request.args.get("q"))
     if not query:
         raise ServiceError("invalid_field", field="q")
-    conditions = [Person.name.contains(query, autoescape=True)]
-    if _PHONE_TAIL.fullmatch(query):
-        conditions.append(Person.phone.endswith(query, autoescape=True))
-    code = normalise_ticket_code(query)
-    if code:
-        conditions.append(Registration.ticket_code == code)
     rows = db.session.execute(
         sa.select(Registration, Person)
         .join(Person)
-        .where(Registration.activity_id == activity.id, sa.or_(*conditions))
+        .where(Registration.activity_id == activity.id, registration_matches(query))
         .order_by(Person.name, Registration.id)
         .limit(LOOKUP_LIMIT)
     ).all()

@@ -20,13 +20,23 @@ from eventdesk.extensions import db, limiter
 MAX_FIELDS_SIZE = 4096
 
 
-def _phone_key() -> str:
-    """Rate-limit by phone as well as by address: a whole venue shares one address."""
+def _phone_in_body() -> str | None:
     try:
         body = json_object()
-        return "phone:" + identity.normalise_phone(str(body.get("phone", "")))
+        return identity.normalise_phone(str(body.get("phone", "")))
     except ServiceError:
-        return "phone:-"
+        return None
+
+
+def _phone_key() -> str:
+    """Rate-limit by phone as well as by address: a whole venue shares one address."""
+    return f"phone:{_phone_in_body()}"
+
+
+def _no_readable_phone() -> bool:
+    # An unreadable phone is refused by the service anyway; it must not share one bucket
+    # that would rate-limit everybody else's typos.
+    return _phone_in_body() is None
 
 
 def _text(body: dict, name: str, *, required: bool = False, max_length: int = 200) -> str | None:
@@ -40,7 +50,7 @@ def _text(body: dict, name: str, *, required: bool = False, max_length: int = 20
 
 @bp.post("/activities/<int:activity_id>/registrations")
 @limiter.limit("120/minute")
-@limiter.limit("10/hour", key_func=_phone_key)
+@limiter.limit("10/hour", key_func=_phone_key, exempt_when=_no_readable_phone)
 def create_registration(activity_id: int):
     """Register a person; 201 with the ticket's address, code and token."""
     body = json_object()

@@ -10,12 +10,13 @@ from eventdesk.core.calendar import current_event
 from eventdesk.core.models import utcnow
 from eventdesk.dashboard import charts
 from eventdesk.dashboard.figures import day_board
+from eventdesk.web import id_arg
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 
 def _board():
-    event = current_event(request.args.get("event", type=int))
+    event = current_event(id_arg("event"))
     if event is None:
         return None
     day = event.local_day(utcnow())

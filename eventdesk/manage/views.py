@@ -20,6 +20,7 @@ from eventdesk.core.services import activities, setup, users
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 from eventdesk.manage import forms
+from eventdesk.web import id_arg
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
@@ -279,7 +280,7 @@ def activity_list():
         )
     )
     event = None
-    event_id = request.args.get("event", type=int)
+    event_id = id_arg("event")
     if event_id:
         event = db.get_or_404(Event, event_id)
         stmt = stmt.where(Activity.event_id == event.id)
@@ -295,7 +296,7 @@ def activity_list():
 @roles_required(Role.admin, Role.organizer)
 def activity_new():
     """Create an activity (a scoped organizer, only within their districts or departments)."""
-    form = forms.NewActivityForm(data={"event_id": request.args.get("event", type=int)})
+    form = forms.NewActivityForm(data={"event_id": id_arg("event")})
     activity = None
 
     def create():

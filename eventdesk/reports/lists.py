@@ -25,7 +25,7 @@ CATEGORY_LABELS = {
 }
 SOURCE_LABELS = {"self": _l("Self-registered"), "staff": _l("By staff"), "import": _l("Imported")}
 CHANNEL_LABELS = {
-    "scanner": _l("Scanner"),
+    "scanner": _l("Scanned by"),
     "batch": _l("Scanner (offline)"),
     "manual": _l("Manual check-in"),
     "paper": _l("Paper list"),

@@ -39,7 +39,7 @@ class RegistrationForm(FlaskForm):
     """A person registers themselves on their phone."""
 
     name = StringField(
-        _l("Name"),
+        _l("Full name"),
         filters=_TEXT,
         validators=[DataRequired(_REQUIRED), Length(max=NAME_MAX_LENGTH, message=_TOO_LONG)],
         render_kw={"autocomplete": "name", "maxlength": NAME_MAX_LENGTH},

@@ -20,6 +20,7 @@ from eventdesk.core.identity import mask_name
 from eventdesk.core.models import Activity, Registration, RegistrationSource
 from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.scans.counts import activity_counts
+from eventdesk.core.search import search_text
 from eventdesk.core.services import registrations, tickets
 from eventdesk.core.urls import ticket_url
 from eventdesk.errors import ServiceError
@@ -27,12 +28,13 @@ from eventdesk.extensions import db
 from eventdesk.tickets import queries
 from eventdesk.tickets.display import apply_service_error, display_name, outcome_category, outcome_message
 from eventdesk.tickets.forms import CheckInForm, RevokeForm, StaffRegistrationForm, TryTicketForm
-from eventdesk.tickets.views import ID, MAX_ID, bp, number_arg
+from eventdesk.tickets.views import bp
+from eventdesk.web import MAX_ID, id_arg
 
 PER_PAGE = 50
 #: Tickets on one printed sheet page: 25 A4 pages of 2 × 4.
 SHEET_PER_PAGE = 200
-PREFIX = f"/manage/activities/<{ID}:activity_id>/registrations"
+PREFIX = "/manage/activities/<int:activity_id>/registrations"
 
 
 def activity_page(access: str = "work"):
@@ -83,10 +85,10 @@ def _page_head(activity: Activity) -> dict:
 @activity_page("work")
 def list_registrations(activity: Activity):
     """The activity's registrations: search by name, phone tail or ticket code; tick people present."""
-    query = queries.search_text(request.args.get("q"))
+    query = search_text(request.args.get("q"))
     page = db.paginate(
         queries.registrations_of(activity, query),
-        page=number_arg("page", 1),
+        page=id_arg("page") or 1,
         per_page=PER_PAGE,
         error_out=False,
     )
@@ -138,7 +140,7 @@ def new_registration(activity: Activity):
     return render_template("tickets/new_registration.html", **_page_head(activity), form=form), status
 
 
-@bp.get(f"{PREFIX}/<{ID}:registration_id>", endpoint="registration")
+@bp.get(f"{PREFIX}/<int:registration_id>", endpoint="registration")
 @activity_page("work")
 def show_registration(activity: Activity, registration_id: int):
     """One registration: the person, the ticket, and every scan of it."""
@@ -160,7 +162,7 @@ def show_registration(activity: Activity, registration_id: int):
     )
 
 
-@bp.post(f"{PREFIX}/<{ID}:registration_id>/check-in")
+@bp.post(f"{PREFIX}/<int:registration_id>/check-in")
 @activity_page("work")
 def check_in(activity: Activity, registration_id: int):
     """Tick a person present: a manual check-in at the entrance, judged like a scan."""
@@ -175,7 +177,7 @@ def check_in(activity: Activity, registration_id: int):
     return redirect(_back(activity, registration))
 
 
-@bp.post(f"{PREFIX}/<{ID}:registration_id>/revoke")
+@bp.post(f"{PREFIX}/<int:registration_id>/revoke")
 @activity_page("manage")
 def revoke(activity: Activity, registration_id: int):
     """Cancel a ticket: it admits nobody from now on and no longer counts as registered."""
@@ -196,7 +198,7 @@ def ticket_sheet(activity: Activity):
     chosen = [number for number in request.args.getlist("ids", type=int) if 0 < number <= MAX_ID]
     page = db.paginate(
         queries.printable_tickets(activity, chosen),
-        page=number_arg("page", 1),
+        page=id_arg("page") or 1,
         per_page=SHEET_PER_PAGE,
         error_out=False,
     )

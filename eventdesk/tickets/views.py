@@ -22,22 +22,12 @@ from eventdesk.extensions import db, limiter
 from eventdesk.tickets import display
 from eventdesk.tickets.display import apply_service_error
 from eventdesk.tickets.forms import RegistrationForm
+from eventdesk.web import id_arg
 
 bp = Blueprint("tickets", __name__)
 
 #: A ticket's QR image only changes if the public address does; a day is plenty.
 QR_MAX_AGE = 24 * 3600
-#: The largest id an integer column holds on every database (PostgreSQL's ``integer``); a
-#: larger number in a URL is simply not found, instead of overflowing the driver.
-MAX_ID = 2**31 - 1
-#: The URL converter for ids.
-ID = f"int(max={MAX_ID})"
-
-
-def number_arg(name: str, default: int | None = None) -> int | None:
-    """A positive whole number from the query string, or `default` when absent or absurd."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 0 < value <= MAX_ID else default
 
 
 @bp.context_processor
@@ -71,7 +61,7 @@ def _phone_unreadable() -> bool:
 @bp.get("/")
 def home():
     """The current event's activities that people may register for themselves."""
-    event = current_event(number_arg("event"))
+    event = current_event(id_arg("event"))
     activities = []
     if event is not None:
         activities = db.session.scalars(
@@ -82,7 +72,7 @@ def home():
     return render_template("tickets/home.html", event=event, activities=activities)
 
 
-@bp.route(f"/activities/<{ID}:activity_id>/register", methods=["GET", "POST"])
+@bp.route("/activities/<int:activity_id>/register", methods=["GET", "POST"])
 @limiter.limit("120/minute", methods=["POST"])
 @limiter.limit("10/hour", methods=["POST"], key_func=_form_phone_key, exempt_when=_phone_unreadable)
 def register(activity_id: int):

@@ -31,6 +31,8 @@ from eventdesk.core.rawdb import IntegrityErrors, RawConnection
 from eventdesk.core.scans.model import ActivityInfo, Scanner, ScanOutcome, TicketInfo
 from eventdesk.core.scans.requests import ScanRequest, looks_like_token
 
+#: The channel of check-ins typed in from paper lists (see `paper_time`).
+PAPER_CHANNEL = "paper"
 SCANNED_AT_FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 SCANNED_AT_MAX_AGE = dt.timedelta(hours=48)
 #: Scans judged per write transaction: long batches release the SQLite write lock now
@@ -63,6 +65,22 @@ def counted_time(scanned_at: dt.datetime | None, received_at: dt.datetime) -> dt
         return received_at
     if received_at - SCANNED_AT_MAX_AGE <= scanned_at <= received_at + SCANNED_AT_FUTURE_TOLERANCE:
         return scanned_at
+    return received_at
+
+
+def paper_time(
+    written_at: dt.datetime | None, received_at: dt.datetime, activity: ActivityInfo
+) -> dt.datetime:
+    """The time a ticked name on a paper list counts at.
+
+    Staff write these lists on the day and type them in later, so the written time is
+    trusted however old it is (only not in the future). A list without times counts at
+    the activity's closing once it has closed: its people were there that day.
+    """
+    if written_at is not None and written_at <= received_at + SCANNED_AT_FUTURE_TOLERANCE:
+        return written_at
+    if received_at >= activity.closes_at:
+        return activity.closes_at - dt.timedelta(seconds=1)
     return received_at
 
 
@@ -235,7 +253,10 @@ class _Judge:
         booth_id = request.booth_id
         if self.scanner.booth_id is not None and booth_id is None:
             booth_id = self.scanner.booth_id
-        counted_at = counted_time(request.scanned_at, self.now)
+        if self.channel == PAPER_CHANNEL:
+            counted_at = paper_time(request.scanned_at, self.now, self.activity)
+        else:
+            counted_at = counted_time(request.scanned_at, self.now)
         day = counted_at.astimezone(self.activity.zone).date()
         ticket = self.ticket_for(request) if request.kind == ScanKind.ticket else None
         verdict = self._verdict(request, ticket, booth_id, counted_at, day, delta)

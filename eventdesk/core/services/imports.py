@@ -20,7 +20,7 @@ from eventdesk.core.models import Activity, Person, Registration, RegistrationSo
 from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.scans.model import ActivityInfo, Scanner
 from eventdesk.core.scans.requests import ScanRequest
-from eventdesk.core.scans.service import judge_scans
+from eventdesk.core.scans.service import PAPER_CHANNEL, judge_scans
 from eventdesk.core.services import registrations
 from eventdesk.core.tokens import normalise_ticket_code
 from eventdesk.errors import ServiceError, reason_message
@@ -172,7 +172,7 @@ def import_checkins(
     info = ActivityInfo.of(activity)
     scanner = Scanner.for_user(actor) if actor else Scanner(label=PAPER_LIST_LABEL)
     requests = [request for _, request in wanted]
-    trial = judge_scans(connection, info, scanner, requests, channel="paper", now=now, dry_run=True)
+    trial = judge_scans(connection, info, scanner, requests, channel=PAPER_CHANNEL, now=now, dry_run=True)
     good = []
     for (number, request), outcome in zip(wanted, trial, strict=True):
         if outcome.result == ScanResult.rejected:
@@ -182,7 +182,7 @@ def import_checkins(
     if report.problems and not skip_bad:
         raise ImportRejected(report)
 
-    outcomes = judge_scans(connection, info, scanner, [r for _, r in good], channel="paper", now=now)
+    outcomes = judge_scans(connection, info, scanner, [r for _, r in good], channel=PAPER_CHANNEL, now=now)
     for (number, _request), outcome in zip(good, outcomes, strict=True):
         if outcome.result == ScanResult.accepted:
             report.done += 1

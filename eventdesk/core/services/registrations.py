@@ -16,6 +16,8 @@ from eventdesk.core.models import (
     utcnow,
 )
 from eventdesk.core.rawdb import borrowed_connection
+from eventdesk.core.scans.requests import looks_like_token
+from eventdesk.core.text import clean_line
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 
@@ -60,7 +62,7 @@ def register(
     name = identity.normalise_name(request.name)
     phone = identity.normalise_phone(request.phone)
     id_number = identity.normalise_id_number(request.id_number)
-    village = " ".join((request.village or "").split())[:VILLAGE_MAX_LENGTH] or None
+    village = clean_line(request.village, field="village", max_length=VILLAGE_MAX_LENGTH, required=False)
     category = request.category if request.category in PersonCategory.__members__ else PersonCategory.general
 
     # Lock the activity row so that capacity is checked and taken in one step
@@ -136,7 +138,7 @@ def revoke(registration: Registration, *, actor: User | None = None) -> None:
 
 
 def find_by_token(token: str) -> Registration | None:
-    if not token or len(token) > 64:
+    if not token or not looks_like_token(token):
         return None
     return db.session.scalar(sa.select(Registration).where(Registration.token == token))
 
