@@ -9,6 +9,7 @@ never create, change or remove anything else.
 
 import dataclasses
 import datetime as dt
+import uuid
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -16,10 +17,26 @@ from flask import current_app
 from werkzeug.security import check_password_hash
 
 from eventdesk.core import audit
-from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site, utcnow
-from eventdesk.core.services import activities, setup, tally, users
+from eventdesk.core.models import (
+    Activity,
+    Booth,
+    Department,
+    District,
+    Event,
+    RegistrationSource,
+    Role,
+    ScanKind,
+    Site,
+    utcnow,
+)
+from eventdesk.core.rawdb import borrowed_connection
+from eventdesk.core.scans.model import ActivityInfo, Scanner
+from eventdesk.core.scans.requests import ScanRequest
+from eventdesk.core.scans.service import judge_scans
+from eventdesk.core.services import activities, registrations, setup, tally, users
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
+from eventdesk.plan.services import load_plan
 
 TIMEZONE = "Asia/Shanghai"
 EVENT_NAME = "2026年扶贫日"
@@ -240,6 +257,27 @@ class DemoResult:
     unusable_logins: list[str]
 
 
+#: People per activity in the demo, and what their made-up names are built from.
+VISITORS_PER_ACTIVITY = 12
+DEMO_SURNAMES = "王李张刘陈杨赵黄周吴徐孙"
+DEMO_GIVEN_NAMES = [
+    "秀英",
+    "建国",
+    "桂兰",
+    "志强",
+    "玉梅",
+    "海涛",
+    "春花",
+    "永福",
+    "丽娟",
+    "国庆",
+    "淑珍",
+    "红军",
+    "小燕",
+]
+DEMO_VILLAGES = ["黄堡镇", "红土镇", "孙塬镇"]
+
+
 def today() -> dt.date:
     """Today in the demo's time zone."""
     return utcnow().astimezone(ZoneInfo(TIMEZONE)).date()
@@ -350,6 +388,9 @@ def _create(day: dt.date) -> tuple[Event, set[str]]:
                 sort_order=order * 10,
             )
 
+    load_plan(event)
+    _visitors(event, booths)
+
     created_logins = set()
     for login in LOGINS:
         if users.find_user(login.email) is None:
@@ -362,6 +403,69 @@ def _create(day: dt.date) -> tuple[Event, set[str]]:
                 scopes=_scopes(login, districts, departments, booths),
             )
     return event, created_logins
+
+
+def _visitors(event: Event, booths: dict) -> None:
+    """Registrations, check-ins, booth visits and walk-ins, so that the counts, the dashboard
+    and the reports show something from the first minute. Made through the same services
+    as real ones; the phone numbers are in a made-up range."""
+    scanner = Scanner(label="演示数据")
+    # Visitors came in the morning of the demo day, whatever day the demo is loaded on.
+    morning = dt.datetime.combine(event.starts_on, dt.time(9), tzinfo=ZoneInfo(TIMEZONE))
+    for index, activity in enumerate(
+        db.session.scalars(sa.select(Activity).where(Activity.event_id == event.id).order_by(Activity.id))
+    ):
+        info = ActivityInfo.of(activity)
+        tickets = []
+        for number in range(VISITORS_PER_ACTIVITY):
+            serial = index * 100 + number
+            name = (
+                DEMO_SURNAMES[serial % len(DEMO_SURNAMES)] + DEMO_GIVEN_NAMES[serial % len(DEMO_GIVEN_NAMES)]
+            )
+            tickets.append(
+                registrations.register(
+                    activity,
+                    registrations.RegistrationRequest(
+                        name=name,
+                        phone=f"1990000{serial:04d}",
+                        village=DEMO_VILLAGES[serial % 3],
+                        consent=True,
+                    ),
+                    source=RegistrationSource.staff,
+                )
+            )
+        activity_booths = [
+            booth for (activity_name, _), booth in booths.items() if activity_name == activity.name
+        ]
+        requests = [
+            ScanRequest(
+                client_scan_id=str(uuid.uuid4()),
+                registration_id=ticket.id,
+                scanned_at=morning + dt.timedelta(minutes=7 * number),
+            )
+            for number, ticket in enumerate(tickets[: VISITORS_PER_ACTIVITY * 2 // 3])
+        ]
+        requests += [
+            ScanRequest(
+                client_scan_id=str(uuid.uuid4()),
+                registration_id=ticket.id,
+                booth_id=booth.id,
+                scanned_at=morning + dt.timedelta(hours=1, minutes=9 * number),
+            )
+            for number, (ticket, booth) in enumerate(
+                zip(tickets[::2], activity_booths * VISITORS_PER_ACTIVITY, strict=False)
+            )
+        ]
+        requests.append(
+            ScanRequest(
+                client_scan_id=str(uuid.uuid4()),
+                kind=ScanKind.walkin,
+                headcount=3 + index,
+                scanned_at=morning + dt.timedelta(minutes=40),
+            )
+        )
+        noon = morning + dt.timedelta(hours=3)
+        judge_scans(borrowed_connection(), info, scanner, requests, channel="manual", now=noon)
 
 
 def _scopes(login: DemoLogin, districts: dict, departments: dict, booths: dict) -> users.Scopes:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from eventdesk.core import tally
+from eventdesk.core import news, tally
 from eventdesk.core.kinds import all_kinds
 from eventdesk.core.models import (
     WHOLE_ACTIVITY,
@@ -22,7 +22,6 @@ from eventdesk.core.models import (
     Scan,
     TallyCount,
 )
-from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.extensions import db
 
 Figures = Counter  # (local day, activity id, booth id or 0, metric) → value
@@ -118,22 +117,17 @@ def follow_activity_day(activity: Activity, old_day: dt.date) -> None:
     new_day = activity.day
     if new_day == old_day:
         return
-    registered = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(TallyCount.value), 0)).where(
+    db.session.execute(
+        sa.update(TallyCount)
+        .where(
             TallyCount.local_day == old_day,
             TallyCount.activity_id == activity.id,
             TallyCount.booth_id == WHOLE_ACTIVITY,
             TallyCount.metric == tally.REGISTERED,
         )
+        .values(local_day=new_day)
     )
-    if registered:
-        tally.feed(
-            borrowed_connection(),
-            [
-                ((old_day, activity.id, None, tally.REGISTERED), -registered),
-                ((new_day, activity.id, None, tally.REGISTERED), registered),
-            ],
-        )
+    news.touched(db.session, {activity.id})
 
 
 def _registered(figures: Figures, day: dt.date | None) -> None:
