@@ -369,3 +369,20 @@ def test_a_withdrawn_device_says_so_and_keeps_its_queue(app, live_server, site, 
     assert page.is_visible("#credential-problem")
     assert body_number(page, "waiting") == 1
     assert scans_of(app, site["credential_id"]) == []
+
+
+def test_the_last_scan_can_be_undone(app, live_server, site, camera, browser):
+    """A ticket read by mistake (a phone in a pocket): one tap, confirmed, and it no longer counts."""
+    server = live_server()
+    camera.show(ticket_url(server, site["tokens"][1]))
+    page = enrol(browser, server, site["code"])
+    wait_for_answer(page, 1, "accepted")
+    page.wait_for_selector("#count-1:text-is('1')", timeout=WAIT_MS)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("#answer")  # close the answer first, as a volunteer would
+    page.click("#undo")
+    page.wait_for_selector("#count-1:text-is('0')", timeout=WAIT_MS)
+    assert page.is_hidden("#undo")
+    scans = scans_of(app, site["credential_id"])
+    assert [(s.kind, s.result) for s in scans] == [("ticket", "accepted"), ("void", "accepted")]
+    assert scans[1].voids_scan_id == scans[0].id

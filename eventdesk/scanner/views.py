@@ -207,6 +207,11 @@ def _scanner_strings() -> dict:
         "confirm_sign_out": _("Stop using this phone as a scanner?"),
         "confirm_sign_out_queue": _("{n} saved scans have not been sent and will be lost. Sign out anyway?"),
         "valid_until": _("Valid until {time}"),
+        "walkin": _("Walk-in"),
+        "undo": _("Undo last: {name}"),
+        "undo_confirm": _("Undo the last scan ({name})? It will no longer count."),
+        "undone": _("Last scan undone"),
+        "undo_offline": _("Undoing needs a connection. Try again when the phone is online."),
         "categories": _category_labels(),
     }
 
@@ -222,6 +227,8 @@ def scanner():
             "scan": url_for("api.post_scan"),
             "batch": url_for("api.post_batch"),
             "walkin": url_for("api.post_walkin"),
+            # The scan id 0 is replaced by the script.
+            "void": url_for("api.void", scan_id=0),
             "activities": url_for("api.list_activities"),
         },
         # What a ticket token looks like, from the check-in service itself: offline, only

@@ -491,6 +491,9 @@
       } else {
         presentAnswer(res.data, item.body);
       }
+      if (res.data.result === 'accepted' && res.data.scan_id) {
+        offerUndo(res.data.scan_id, item.kind === 'walkin' ? T.walkin : (res.data.person || {}).name_masked, item.auth);
+      }
       if (state.waiting > 0) sync();
       return null;
     }, function () {
@@ -523,6 +526,36 @@
       }
     }, function () {
       presentError(T.not_saved);
+    });
+  }
+
+  // -- undoing the last scan (a ticket read by mistake, a walk-in tapped twice) -------------
+
+  var undoEl = $('undo');
+  var undoTarget = null;
+
+  function offerUndo(scanId, name, auth) {
+    undoTarget = { scanId: scanId, name: name || '', auth: auth };
+    undoEl.textContent = fmt(T.undo, { name: undoTarget.name });
+    undoEl.hidden = false;
+  }
+
+  function undoLast() {
+    var target = undoTarget;
+    if (!target || !window.confirm(fmt(T.undo_confirm, { name: target.name }))) return;
+    undoEl.hidden = true;
+    undoTarget = null;
+    var url = CONFIG.api.void.replace('/0/', '/' + target.scanId + '/');
+    api('POST', url, { client_scan_id: newScanId() }, target.auth, CONFIG.request_timeout_ms).then(function (res) {
+      if (!res.ok) {
+        presentError(errorMessage(res.data), (res.data.error || {}).code);
+        return;
+      }
+      renderCounts(res.data.counts);
+      toast(T.undone, 'amber');
+      signal('saved');
+    }, function () {
+      presentError(T.undo_offline);
     });
   }
 
@@ -1057,6 +1090,7 @@
 
     answerEl.addEventListener('click', hideAnswer);
     $('walkin').addEventListener('click', walkIn);
+    undoEl.addEventListener('click', undoLast);
     $('search').addEventListener('submit', onSearch);
     $('sync-now').addEventListener('click', function () { resetRetry(); sync(); });
     $('sync-dismiss').addEventListener('click', function () {
