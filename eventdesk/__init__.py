@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from eventdesk import i18n
 from eventdesk.config import load_config
 from eventdesk.core.database import configure_engine, reset_write_intent, set_write_intent
-from eventdesk.extensions import babel, csrf, db, limiter, login_manager, migrate
+from eventdesk.extensions import babel, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     import eventdesk.core.models  # noqa: F401  (registers the models with the metadata)
+    from eventdesk import ratelimit
 
     db.init_app(app)
     with app.app_context():
@@ -74,7 +75,7 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=";".join(i18n.translation_directories(app)),
         locale_selector=i18n.select_locale,
     )
-    limiter.init_app(app)
+    ratelimit.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -2,15 +2,16 @@
 
 from flask import jsonify
 
+from eventdesk import ratelimit
 from eventdesk.api import bp
 from eventdesk.api.common import json_object, rfc3339
 from eventdesk.core.services import credentials
 from eventdesk.errors import ServiceError
-from eventdesk.extensions import db, limiter
+from eventdesk.extensions import db
 
 
 @bp.post("/scanner/enrol")
-@limiter.limit("30/minute")
+@ratelimit.limit("30/minute")
 def enrol():
     """Exchange `{"code"}` for the device's bearer token (once; the code is then spent)."""
     code = json_object().get("code")

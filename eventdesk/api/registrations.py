@@ -5,38 +5,29 @@ import json
 import sqlalchemy as sa
 from flask import jsonify, request
 
+from eventdesk import ratelimit
 from eventdesk.api import bp
 from eventdesk.api.auth import authenticate
 from eventdesk.api.common import json_object
-from eventdesk.core import access, identity
+from eventdesk.core import access
 from eventdesk.core.models import Activity, RegistrationSource
 from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.services import registrations
 from eventdesk.core.urls import ticket_url
 from eventdesk.errors import ServiceError
-from eventdesk.extensions import db, limiter
+from eventdesk.extensions import db
 
 #: An activity kind's own answers are a few short fields, not documents.
 MAX_FIELDS_SIZE = 4096
 
 
 def _phone_in_body() -> str | None:
-    try:
-        body = json_object()
-        return identity.normalise_phone(str(body.get("phone", "")))
-    except ServiceError:
-        return None
-
-
-def _phone_key() -> str:
-    """Rate-limit by phone as well as by address: a whole venue shares one address."""
-    return f"phone:{_phone_in_body()}"
-
-
-def _no_readable_phone() -> bool:
     # An unreadable phone is refused by the service anyway; it must not share one bucket
     # that would rate-limit everybody else's typos.
-    return _phone_in_body() is None
+    try:
+        return ratelimit.phone_key(str(json_object().get("phone", "")))
+    except ServiceError:
+        return None
 
 
 def _text(body: dict, name: str, *, required: bool = False, max_length: int = 200) -> str | None:
@@ -49,8 +40,8 @@ def _text(body: dict, name: str, *, required: bool = False, max_length: int = 20
 
 
 @bp.post("/activities/<int:activity_id>/registrations")
-@limiter.limit("120/minute")
-@limiter.limit("10/hour", key_func=_phone_key, exempt_when=_no_readable_phone)
+@ratelimit.limit("120/minute")
+@ratelimit.limit("10/hour", key=_phone_in_body)
 def create_registration(activity_id: int):
     """Register a person; 201 with the ticket's address, code and token."""
     body = json_object()

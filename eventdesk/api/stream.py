@@ -20,7 +20,7 @@ from eventdesk.core.models import Activity
 from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.dashboard.hub import CLOSE, hub_of
 from eventdesk.errors import ServiceError
-from eventdesk.extensions import db, limiter
+from eventdesk.extensions import db
 from eventdesk.web import id_arg
 
 #: Seconds between keep-alive comments, so proxies and phones keep a quiet stream open.
@@ -40,7 +40,6 @@ def _event(counts: dict) -> str:
 
 
 @bp.get("/stream/counts")
-@limiter.exempt
 def stream_counts():
     """Stream the counts of the current event's activities the caller may see."""
     user = _staff_member()

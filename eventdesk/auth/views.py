@@ -6,10 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from eventdesk import ratelimit
 from eventdesk.auth.forms import LoginForm
 from eventdesk.core.models import User
 from eventdesk.core.services import users
-from eventdesk.extensions import db, limiter, login_manager
+from eventdesk.extensions import db, login_manager
 from eventdesk.web import error_response, wants_json
 
 bp = Blueprint("auth", __name__)
@@ -43,8 +44,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20/minute", methods=["POST"])
-@limiter.limit("10/minute", methods=["POST"], key_func=_email_or_address)
+@ratelimit.limit("20/minute")
+@ratelimit.limit("10/minute", key=_email_or_address)
 def login():
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:

@@ -21,7 +21,6 @@ from eventdesk.core.database import sqlite_writer_queue
 from eventdesk.extensions import db
 
 IntegrityErrors = (sqlite3.IntegrityError, psycopg.IntegrityError)
-_SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 class RawConnection:
@@ -117,7 +116,8 @@ class RawConnection:
         if moment is None:
             return None
         moment = moment.astimezone(dt.UTC)
-        return moment.replace(tzinfo=None).strftime(_SQLITE_TIME_FORMAT) if self.sqlite else moment
+        # The text SQLAlchemy stores for a DateTime on SQLite ("YYYY-MM-DD HH:MM:SS.ffffff").
+        return moment.replace(tzinfo=None).isoformat(" ", "microseconds") if self.sqlite else moment
 
     def time_value(self, value) -> dt.datetime | None:
         if value is None:

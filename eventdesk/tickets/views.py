@@ -11,14 +11,15 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from eventdesk.core import identity, qr
+from eventdesk import ratelimit
+from eventdesk.core import qr
 from eventdesk.core.calendar import current_event
 from eventdesk.core.models import Activity, Registration, RegistrationSource
 from eventdesk.core.scans.requests import looks_like_token
 from eventdesk.core.services import registrations, tickets
 from eventdesk.core.urls import ticket_url
 from eventdesk.errors import ServiceError
-from eventdesk.extensions import db, limiter
+from eventdesk.extensions import db
 from eventdesk.tickets import display
 from eventdesk.tickets.display import apply_service_error
 from eventdesk.tickets.forms import RegistrationForm
@@ -44,18 +45,9 @@ def _display_helpers() -> dict:
     }
 
 
-def _form_phone_key() -> str:
-    """Rate-limit by phone as well as by address: a whole venue shares one address."""
-    return "phone:" + identity.normalise_phone(request.form.get("phone", ""))
-
-
-def _phone_unreadable() -> bool:
+def _form_phone() -> str | None:
     # A mistyped number is answered by the form itself; it must not use up anyone's allowance.
-    try:
-        identity.normalise_phone(request.form.get("phone", ""))
-    except ServiceError:
-        return True
-    return False
+    return ratelimit.phone_key(request.form.get("phone"))
 
 
 @bp.get("/")
@@ -73,8 +65,8 @@ def home():
 
 
 @bp.route("/activities/<int:activity_id>/register", methods=["GET", "POST"])
-@limiter.limit("120/minute", methods=["POST"])
-@limiter.limit("10/hour", methods=["POST"], key_func=_form_phone_key, exempt_when=_phone_unreadable)
+@ratelimit.limit("120/minute")
+@ratelimit.limit("10/hour", key=_form_phone)
 def register(activity_id: int):
     """Register oneself for an activity; success leads to the new ticket."""
     activity = db.get_or_404(Activity, activity_id)

@@ -39,6 +39,15 @@ class Scan(Base):
         sa.CheckConstraint("direction IS NULL OR direction IN ('in', 'out')", name="direction_known"),
         sa.CheckConstraint("headcount >= 1", name="headcount_positive"),
         sa.Index("ix_scan_activity_id_local_day", "activity_id", "local_day"),
+        # At most one correction per scan. Partial, because nearly every scan corrects nothing:
+        # an index of those NULLs would only cost every check-in a page write.
+        sa.Index(
+            "uq_scan_voids_scan_id",
+            "voids_scan_id",
+            unique=True,
+            sqlite_where=sa.text("voids_scan_id IS NOT NULL"),
+            postgresql_where=sa.text("voids_scan_id IS NOT NULL"),
+        ),
     )
 
     id: so.Mapped[intpk]
@@ -77,7 +86,7 @@ class Scan(Base):
     #: The event's local day of `counted_at`: the day this scan is tallied for.
     local_day: so.Mapped[dt.date]
     #: For a correction, the accepted scan it cancels (at most one correction each).
-    voids_scan_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("scan.id"), unique=True)
+    voids_scan_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("scan.id"))
 
 
 class BoothVisit(Base):
