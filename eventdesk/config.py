@@ -54,6 +54,8 @@ def load_config(instance_path: Path) -> dict:
     # Threads per gunicorn worker (gunicorn.conf.py reads the same variable): every one may
     # need a database connection at once, and open live streams may hold a third of them.
     threads = int(os.environ.get("EVENTDESK_THREADS", "24") or 24)
+    upload_folder = os.environ.get("EVENTDESK_UPLOAD_FOLDER", "").strip() or str(instance_path / "uploads")
+    upload_max_bytes = int(os.environ.get("EVENTDESK_UPLOAD_MAX_BYTES", "") or 10 * 1024 * 1024)
     base_url = os.environ.get("EVENTDESK_BASE_URL", "").strip().rstrip("/") or None
 
     return {
@@ -61,6 +63,9 @@ def load_config(instance_path: Path) -> dict:
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": threads + 2, "max_overflow": 8},
+        # Files units attach to their plans and reports (PDF, Word, Excel, photos).
+        "EVENTDESK_UPLOAD_FOLDER": upload_folder,
+        "EVENTDESK_UPLOAD_MAX_BYTES": upload_max_bytes,
         "EVENTDESK_MAX_STREAMS": int(os.environ.get("EVENTDESK_MAX_STREAMS", "") or max(1, threads // 3)),
         "REDIS_URL": redis_url,
         "EVENTDESK_TIMEZONE": os.environ.get("EVENTDESK_TIMEZONE", "Asia/Shanghai"),
