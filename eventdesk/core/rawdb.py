@@ -26,9 +26,11 @@ IntegrityErrors = (sqlite3.IntegrityError, psycopg.IntegrityError)
 class RawConnection:
     """A driver connection, its dialect, and whether this code owns its transactions.
 
-    Owned (the scanner API): reads run outside any transaction; writes go in short
-    transactions opened by `write_transaction`, ``BEGIN IMMEDIATE`` on SQLite so that the
-    write lock is taken, waited for, and held only while writing.
+    Owned (the scanner API): the connection is in autocommit mode, so reads run outside any
+    transaction (no snapshot held, nothing to roll back afterwards: on PostgreSQL every
+    round trip saved counts); writes go in short transactions opened by
+    `write_transaction`, ``BEGIN IMMEDIATE`` on SQLite so that the write lock is taken,
+    waited for, and held only while writing.
     Borrowed (a page or a command already in an ORM transaction): statements join the
     caller's transaction and the caller commits.
     """
@@ -92,22 +94,12 @@ class RawConnection:
             yield
             return
         with self._writers.turn() if self._writers else contextlib.nullcontext():
-            if self.sqlite:
-                self.dbapi.execute("BEGIN IMMEDIATE")
-            else:
-                # Reads before this point ran in an implicit transaction of their own; end it
-                # so that the writes see the latest committed state.
-                self.dbapi.commit()
+            self.dbapi.execute("BEGIN IMMEDIATE" if self.sqlite else "BEGIN")
             try:
                 yield
             except BaseException:
                 self.dbapi.rollback()
                 raise
-            self.dbapi.commit()
-
-    def end_reads(self) -> None:
-        """Close the implicit read transaction psycopg opened, so no snapshot is held."""
-        if self.owned and not self.sqlite:
             self.dbapi.commit()
 
     # -- values -------------------------------------------------------------------------
@@ -143,12 +135,15 @@ def owned_connection() -> Iterator[RawConnection]:
     """A pooled connection of the app's engine, for a request that manages its own writes."""
     engine = db.engine
     pooled = engine.raw_connection()
+    driver = pooled.driver_connection
+    postgres = engine.dialect.name == "postgresql"
+    if postgres:
+        driver.autocommit = True  # SQLite's connections already are (`configure_engine`)
     try:
-        yield RawConnection(
-            pooled.driver_connection, engine.dialect.name, owned=True, database_path=engine.url.database
-        )
+        yield RawConnection(driver, engine.dialect.name, owned=True, database_path=engine.url.database)
     finally:
-        # Returning it to the pool rolls back anything left open.
+        if postgres:
+            driver.autocommit = False  # the pool's other users expect the driver's default
         pooled.close()
 
 

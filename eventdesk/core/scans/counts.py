@@ -26,18 +26,24 @@ _CORE_METRICS = frozenset(
 def activity_counts(
     connection: RawConnection, activity_id: int, kind: str, *, language: str = "zh_Hans"
 ) -> dict:
-    """The counts the scanner, the dashboard and ``GET …/counts`` show for one activity."""
+    """The counts the scanner, the dashboard and ``GET …/counts`` show for one activity.
+
+    One round trip (it answers every scan): the tally's sums and the booths' names together.
+    """
     sums: dict[tuple[int, str], int] = {}
-    for booth_id, metric, value in connection.all(
-        "SELECT booth_id, metric, SUM(value) FROM tally_count WHERE activity_id = ? "
-        "GROUP BY booth_id, metric",
-        (activity_id,),
+    booths = []
+    for part, booth_id, metric, value, name, name_en in connection.all(
+        "SELECT 0, booth_id, metric, SUM(value), NULL, NULL FROM tally_count WHERE activity_id = ? "
+        "GROUP BY booth_id, metric "
+        "UNION ALL SELECT 1, id, NULL, sort_order, name, name_en FROM booth WHERE activity_id = ?",
+        (activity_id, activity_id),
     ):
-        sums[(booth_id, metric)] = int(value)
-    booths = connection.all(
-        "SELECT id, name, name_en FROM booth WHERE activity_id = ? ORDER BY sort_order, id", (activity_id,)
-    )
-    return build_counts(sums, booths, kind, language=language)
+        if part == 0:
+            sums[(booth_id, metric)] = int(value)
+        else:
+            booths.append((int(value), booth_id, name, name_en))
+    ordered = [(booth_id, name, name_en) for _order, booth_id, name, name_en in sorted(booths)]
+    return build_counts(sums, ordered, kind, language=language)
 
 
 def counts_of_activities(

@@ -151,7 +151,6 @@ class _Judge:
         self._load_tickets("token", "r.token", tokens)
         self._load_tickets("code", "r.ticket_code", codes)
         self._load_tickets("id", "r.id", ids)
-        self.db.end_reads()
 
     def _load_tickets(self, key: str, column: str, values: set) -> None:
         values_list = sorted(values)
