@@ -40,9 +40,7 @@ def phone_key(typed: str | None) -> str | None:
         return None
 
 
-def limit(
-    rate: str, *, key: Callable[[], str | None] = client_address, methods: tuple[str, ...] = ("POST",)
-):
+def limit(rate: str, *, key: Callable[[], str | None] = client_address, methods: tuple[str, ...] = ("POST",)):
     """Refuse a request with 429 ``rate_limited`` past `rate` (e.g. ``"10/hour"``) per key.
 
     `key` names who is counted; when it returns None the request is not counted (e.g. a

@@ -46,12 +46,12 @@ _TICKET_COLUMNS = (
     "SELECT r.id, r.activity_id, a.event_id, a.name, a.name_en, r.revoked_at, p.name, p.category, {key} "
     "FROM registration r JOIN person p ON p.id = r.person_id JOIN activity a ON a.id = r.activity_id "
 )
-_INSERT_SCAN = (
+_INSERT_SCANS = (
     "INSERT INTO scan (client_scan_id, fingerprint, kind, activity_id, booth_id, registration_id, "
     "direction, headcount, result, reason, credential_id, user_id, device, channel, scanned_at, "
-    "received_at, counted_at, local_day) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    "received_at, counted_at, local_day) VALUES {rows} RETURNING client_scan_id, id"
 )
+_SCAN_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _FIRST_ACCEPTED = (
     "SELECT s.counted_at, s.device FROM scan s WHERE s.registration_id = ? AND s.activity_id = ? "
     "AND s.kind = 'ticket' AND s.result = 'accepted' AND {where} "
@@ -137,6 +137,9 @@ class _Judge:
         self.dry_run: bool = dry_run
         self.booth_ids: set[int] = set()
         self.tickets: dict[tuple[str, object], TicketInfo] = {}
+        #: Scan rows judged but not yet written: a chunk's rows go in one statement (on
+        #: PostgreSQL a round trip per scan saved), in the order they were judged.
+        self.unwritten: list[tuple[ScanOutcome, tuple]] = []
 
     # -- looking up, before any lock is taken -------------------------------------------
 
@@ -197,6 +200,7 @@ class _Judge:
         raise AssertionError("unreachable")
 
     def _judge_and_store(self, requests: Sequence[ScanRequest], *, look_up_stored: bool) -> list[ScanOutcome]:
+        self.unwritten = []  # a chunk judged again after a conflict starts afresh
         stored = self._stored_scans([r.client_scan_id for r in requests]) if look_up_stored else {}
         judged: dict[str, tuple[ScanRequest, ScanOutcome]] = {}
         delta = tally.TallyDelta()
@@ -216,8 +220,20 @@ class _Judge:
                 outcome = self.judge(request, delta)
             judged.setdefault(request.client_scan_id, (request, outcome))
             outcomes.append(outcome)
+        self._write_scans()
         tally.write_delta(self.db, delta)
         return outcomes
+
+    def _write_scans(self) -> None:
+        """Write the judged scan rows and give each outcome its scan id."""
+        if not self.unwritten:
+            return
+        by_client_id = {params[0]: outcome for outcome, params in self.unwritten}
+        rows = ", ".join([_SCAN_ROW] * len(self.unwritten))
+        params = [value for _outcome, row in self.unwritten for value in row]
+        self.unwritten = []
+        for client_scan_id, scan_id in self.db.all(_INSERT_SCANS.format(rows=rows), params):
+            by_client_id[client_scan_id].scan_id = scan_id
 
     def _stored_scans(self, client_scan_ids: list[str]) -> dict[str, tuple]:
         rows = self.db.all(
@@ -243,6 +259,7 @@ class _Judge:
         if outcome.reason == "wrong_activity":
             outcome.expected_activity = (ticket.activity_id, ticket.activity_name, ticket.activity_name_en)
         if outcome.result == ScanResult.duplicate:
+            self._write_scans()  # the accepted scan it duplicates may be earlier in this chunk
             seen = first_accepted(self.db, ticket.registration_id, self.activity.id, booth_id, day)
             if seen:
                 outcome.first_seen_at, outcome.first_seen_device = seen
@@ -261,7 +278,7 @@ class _Judge:
         verdict = self._verdict(request, ticket, booth_id, counted_at, day, delta)
         outcome = ScanOutcome(*verdict, ticket=ticket)
         if not self.dry_run:
-            outcome.scan_id = self._store(request, outcome, booth_id, counted_at, day, delta)
+            self._store(request, outcome, booth_id, counted_at, day, delta)
         self._explain(outcome, booth_id, day)
         return outcome
 
@@ -352,7 +369,7 @@ class _Judge:
         row = self.db.one("SELECT revoked_at FROM registration WHERE id = ?", (registration_id,))
         return bool(row and row[0] is not None)
 
-    def _store(self, request, outcome: ScanOutcome, booth_id, counted_at, day, delta) -> int:
+    def _store(self, request, outcome: ScanOutcome, booth_id, counted_at, day, delta) -> None:
         # A booth id that is not one of the activity's is kept out of the facts and figures.
         booth_id = booth_id if booth_id in self.booth_ids else None
         if request.kind == ScanKind.ticket:
@@ -362,27 +379,28 @@ class _Judge:
             elif outcome.result == ScanResult.rejected:
                 delta.add(day, self.activity.id, booth_id, tally.REJECTED)
         ticket = outcome.ticket
-        row = self.db.one(
-            _INSERT_SCAN,
+        self.unwritten.append(
             (
-                request.client_scan_id,
-                request.fingerprint,
-                request.kind,
-                self.activity.id,
-                booth_id,
-                ticket.registration_id if ticket else None,
-                request.direction if request.kind == ScanKind.ticket and booth_id is None else None,
-                request.headcount,
-                outcome.result,
-                outcome.reason,
-                self.scanner.credential_id,
-                self.scanner.user_id,
-                self.scanner.label[:100],
-                self.channel,
-                self.db.time_param(request.scanned_at),
-                self.db.time_param(self.now),
-                self.db.time_param(counted_at),
-                self.db.date_param(day),
-            ),
+                outcome,
+                (
+                    request.client_scan_id,
+                    request.fingerprint,
+                    request.kind,
+                    self.activity.id,
+                    booth_id,
+                    ticket.registration_id if ticket else None,
+                    request.direction if request.kind == ScanKind.ticket and booth_id is None else None,
+                    request.headcount,
+                    outcome.result,
+                    outcome.reason,
+                    self.scanner.credential_id,
+                    self.scanner.user_id,
+                    self.scanner.label[:100],
+                    self.channel,
+                    self.db.time_param(request.scanned_at),
+                    self.db.time_param(self.now),
+                    self.db.time_param(counted_at),
+                    self.db.date_param(day),
+                ),
+            )
         )
-        return row[0]
