@@ -262,6 +262,8 @@ def main() -> None:
         lua_fresh = ", ".join(f'"{t}"' for t in fresh)
         lua_warm = ", ".join(f'"{t}"' for t in data["warm"])
         rows = []
+        # Warm up every worker and thread (imports, connections, caches) before measuring.
+        wrk(f"{server.url}/healthz", HEALTH_SCRIPT, 2, args.connections, threads)
         health = wrk(f"{server.url}/healthz", HEALTH_SCRIPT, args.seconds, args.connections, threads)
         rows.append(("GET /healthz (baseline)", health))
         for run, (mode, label) in enumerate(
