@@ -70,18 +70,22 @@ def _judge_one(request: ScanRequest, principal: Principal, connection: RawConnec
     return answer, 200
 
 
-@bp.post("/scans")
-@session_reads_only
-def post_scan():
-    """Judge one scan."""
+def _answer_one(parse) -> tuple[dict, int]:
     body = json_object()
     with owned_connection() as connection:
         principal = authenticate(connection)
         try:
-            request = parse_scan(body)
+            request = parse(body)
         except MalformedScan as error:
             raise ServiceError("malformed", field=error.field) from None
-        answer, status = _judge_one(request, principal, connection)
+        return _judge_one(request, principal, connection)
+
+
+@bp.post("/scans")
+@session_reads_only
+def post_scan():
+    """Judge one scan."""
+    answer, status = _answer_one(parse_scan)
     return jsonify(answer), status
 
 
@@ -89,14 +93,7 @@ def post_scan():
 @session_reads_only
 def post_walkin():
     """Count people who came without a ticket, at the entrance or at a booth."""
-    body = json_object()
-    with owned_connection() as connection:
-        principal = authenticate(connection)
-        try:
-            request = parse_walkin(body)
-        except MalformedScan as error:
-            raise ServiceError("malformed", field=error.field) from None
-        answer, status = _judge_one(request, principal, connection)
+    answer, status = _answer_one(parse_walkin)
     return jsonify(answer), status
 
 

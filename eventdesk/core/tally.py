@@ -33,6 +33,10 @@ VISITS = "visits"
 SCANS = "scans"
 DUPLICATES = "duplicates"
 REJECTED = "rejected"
+#: Every metric the core feeds; anything else in the tally came from an activity kind.
+CORE_METRICS = frozenset(
+    {REGISTERED, CHECKED_IN, WALK_INS, ENTRIES, EXITS, VISITS, SCANS, DUPLICATES, REJECTED}
+)
 
 #: PostgreSQL writers spread their additions over this many rows per figure, so that
 #: simultaneous check-ins do not queue on one row lock. SQLite has a single writer anyway.

@@ -41,20 +41,6 @@ BOOTH_METRICS = (
 #: The figures a summary leads with (totals tables, the written report's sentences).
 HEADLINE = (tally.REGISTERED, tally.CHECKED_IN, tally.WALK_INS, ATTENDANCE, BOOTH_VISITS)
 
-#: Stored metric names that the core feeds; anything else in the tally came from a kind.
-CORE_STORED = frozenset(
-    {
-        tally.REGISTERED,
-        tally.CHECKED_IN,
-        tally.WALK_INS,
-        tally.ENTRIES,
-        tally.EXITS,
-        tally.VISITS,
-        tally.SCANS,
-        tally.DUPLICATES,
-        tally.REJECTED,
-    }
-)
 
 #: Names of the core activity figures (stored or derived).
 CORE_NAMES = frozenset(m.name for m in ACTIVITY_METRICS)

@@ -179,7 +179,7 @@ def _activity_figures(activity: Activity, sums: dict[tuple[int, str], int]) -> A
         mine = {metric: value for (booth_id, metric), value in sums.items() if booth_id == booth.id}
         row = {m.name: mine.get(m.name, 0) for m in metrics.BOOTH_METRICS}
         row[metrics.BOOTH_VISITS] = row[tally.VISITS] + row[tally.WALK_INS]
-        row.update({name: value for name, value in mine.items() if name not in metrics.CORE_STORED})
+        row.update({name: value for name, value in mine.items() if name not in tally.CORE_METRICS})
         booth_figures.append(BoothFigures(booth=booth, figures=row))
     ordered = {name: figures[name] for name in metrics.ordered(figures)}
     return ActivityFigures(activity=activity, figures=ordered, booths=booth_figures)

@@ -8,20 +8,6 @@ from eventdesk.core.kinds import get_kind
 from eventdesk.core.models import WHOLE_ACTIVITY
 from eventdesk.core.rawdb import RawConnection
 
-_CORE_METRICS = frozenset(
-    {
-        tally.REGISTERED,
-        tally.CHECKED_IN,
-        tally.WALK_INS,
-        tally.ENTRIES,
-        tally.EXITS,
-        tally.VISITS,
-        tally.SCANS,
-        tally.DUPLICATES,
-        tally.REJECTED,
-    }
-)
-
 
 def activity_counts(
     connection: RawConnection, activity_id: int, kind: str, *, language: str = "zh_Hans"
@@ -103,7 +89,7 @@ def build_counts(sums: dict[tuple[int, str], int], booths, kind: str, *, languag
     walk_ins = whole(tally.WALK_INS)
     activity_kind = get_kind(kind)
     kind_metrics = [m.name for m in activity_kind.metrics] if activity_kind else []
-    extra = {name for (_booth, name) in sums if name not in _CORE_METRICS}
+    extra = {name for (_booth, name) in sums if name not in tally.CORE_METRICS}
     return {
         "registered": whole(tally.REGISTERED),
         "checked_in": checked_in,

@@ -171,15 +171,16 @@ def update_event(
 # Districts -------------------------------------------------------------------------------
 
 
-def _district_values(code, name, name_en, sort_order, exclude: District | None) -> dict:
+def _coded_values(model, code, name, name_en, sort_order, exclude) -> dict:
+    """Districts and departments alike: a unique code, unique names, a place in lists."""
     values = {
         "code": clean_code(code),
         **clean_names(name, name_en),
         "sort_order": clean_sort_order(sort_order),
     }
-    if is_taken(District, District.code == values["code"], exclude=exclude):
+    if is_taken(model, model.code == values["code"], exclude=exclude):
         raise ServiceError("code_taken", field="code", status=409)
-    if is_taken(District, District.name == values["name"], exclude=exclude):
+    if is_taken(model, model.name == values["name"], exclude=exclude):
         raise ServiceError("name_taken", field="name", status=409)
     return values
 
@@ -188,7 +189,7 @@ def create_district(
     *, code: str, name: str, name_en: str | None, sort_order: int | None = None, actor: User | None = None
 ) -> District:
     """A new district, county or new-area committee (区县, 新区管委会)."""
-    district = District(**_district_values(code, name, name_en, sort_order, exclude=None))
+    district = District(**_coded_values(District, code, name, name_en, sort_order, exclude=None))
     db.session.add(district)
     db.session.flush()
     audit.record("district.created", district, user=actor)
@@ -205,7 +206,9 @@ def update_district(
     actor: User | None = None,
 ) -> list[str]:
     """Change a district's code, names or place in lists."""
-    changed = apply_changes(district, _district_values(code, name, name_en, sort_order, exclude=district))
+    changed = apply_changes(
+        district, _coded_values(District, code, name, name_en, sort_order, exclude=district)
+    )
     record_update("district.updated", district, changed, actor)
     return changed
 
@@ -254,24 +257,11 @@ def update_site(
 # Departments -----------------------------------------------------------------------------
 
 
-def _department_values(code, name, name_en, sort_order, exclude: Department | None) -> dict:
-    values = {
-        "code": clean_code(code),
-        **clean_names(name, name_en),
-        "sort_order": clean_sort_order(sort_order),
-    }
-    if is_taken(Department, Department.code == values["code"], exclude=exclude):
-        raise ServiceError("code_taken", field="code", status=409)
-    if is_taken(Department, Department.name == values["name"], exclude=exclude):
-        raise ServiceError("name_taken", field="name", status=409)
-    return values
-
-
 def create_department(
     *, code: str, name: str, name_en: str | None, sort_order: int | None = None, actor: User | None = None
 ) -> Department:
     """A new department (市人社局 …) that can lead, cooperate in, or staff booths."""
-    department = Department(**_department_values(code, name, name_en, sort_order, exclude=None))
+    department = Department(**_coded_values(Department, code, name, name_en, sort_order, exclude=None))
     db.session.add(department)
     db.session.flush()
     audit.record("department.created", department, user=actor)
@@ -289,7 +279,7 @@ def update_department(
 ) -> list[str]:
     """Change a department's code, names or place in lists."""
     changed = apply_changes(
-        department, _department_values(code, name, name_en, sort_order, exclude=department)
+        department, _coded_values(Department, code, name, name_en, sort_order, exclude=department)
     )
     record_update("department.updated", department, changed, actor)
     return changed
