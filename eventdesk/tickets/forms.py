@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from eventdesk.core.identity import NAME_MAX_LENGTH
 from eventdesk.core.models import Direction, PersonCategory
+from eventdesk.core.services import registrations
 from eventdesk.core.services.registrations import VILLAGE_MAX_LENGTH
 
 
@@ -66,6 +67,17 @@ class RegistrationForm(FlaskForm):
     )
     consent = BooleanField(_l("I have read the notice above and agree that my information is used this way."))
 
+    def registration_request(self) -> registrations.RegistrationRequest:
+        """What was typed, for the registration service to judge."""
+        return registrations.RegistrationRequest(
+            name=self.name.data,
+            phone=self.phone.data,
+            id_number=self.id_number.data,
+            village=self.village.data,
+            consent=self.consent.data,
+            category=(getattr(self, "category", None) and self.category.data) or PersonCategory.general,
+        )
+
 
 class StaffRegistrationForm(RegistrationForm):
     """Staff register someone on their behalf, at a desk or from a phone call."""
@@ -79,6 +91,9 @@ class StaffRegistrationForm(RegistrationForm):
     consent = BooleanField(
         _l("The person agreed to how their information is used (read them the notice if needed).")
     )
+
+    def person_category(self) -> str:
+        return self.category.data
 
 
 class CheckInForm(FlaskForm):

@@ -114,17 +114,7 @@ def new_registration(activity: Activity):
     if form.validate_on_submit():
         try:
             registration = registrations.register(
-                activity,
-                registrations.RegistrationRequest(
-                    name=form.name.data,
-                    phone=form.phone.data,
-                    id_number=form.id_number.data,
-                    village=form.village.data,
-                    consent=form.consent.data,
-                    category=form.category.data,
-                ),
-                source=RegistrationSource.staff,
-                actor=current_user,
+                activity, form.registration_request(), source=RegistrationSource.staff, actor=current_user
             )
         except ServiceError as error:
             db.session.rollback()

@@ -76,15 +76,7 @@ def register(activity_id: int):
     if form.validate_on_submit():
         try:
             registration = registrations.register(
-                activity,
-                registrations.RegistrationRequest(
-                    name=form.name.data,
-                    phone=form.phone.data,
-                    id_number=form.id_number.data,
-                    village=form.village.data,
-                    consent=form.consent.data,
-                ),
-                source=RegistrationSource.self_service,
+                activity, form.registration_request(), source=RegistrationSource.self_service
             )
         except ServiceError as error:
             db.session.rollback()
