@@ -199,9 +199,14 @@ class LiveServer:
 
     def _wait_until_up(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
+        listening = f"Listening at: {self.url}"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 break
+            # Only once our gunicorn holds the port: another run's server could answer on it.
+            if listening not in Path(self.log.name).read_text(errors="replace"):
+                time.sleep(0.1)
+                continue
             try:
                 with urllib.request.urlopen(f"{self.url}/readyz", timeout=1) as response:
                     if response.status == 200:
