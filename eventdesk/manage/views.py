@@ -83,6 +83,21 @@ def _search(stmt: sa.Select, *columns) -> tuple[sa.Select, str]:
     return stmt, query
 
 
+def _coded_list(model, title: str, new_label: str, name: str):
+    """Districts or departments: the same list, searched by name or code, in reporting order."""
+    stmt, query = _search(sa.select(model), model.code, model.name, model.name_en)
+    page = _paginate(stmt.order_by(model.sort_order, model.name))
+    return render_template(
+        "manage/coded_list.html",
+        page=page,
+        query=query,
+        title=title,
+        new_label=new_label,
+        new_url=url_for(f".{name}_new"),
+        edit_url=lambda item: url_for(f".{name}_edit", **{f"{name}_id": item.id}),
+    )
+
+
 def _paginate(stmt: sa.Select):
     return db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE)
 
@@ -137,9 +152,7 @@ def event_edit(event_id: int):
 @city_wide_required
 def districts():
     """Districts in their reporting order, with a search box."""
-    stmt, query = _search(sa.select(District), District.code, District.name, District.name_en)
-    page = _paginate(stmt.order_by(District.sort_order, District.name))
-    return render_template("manage/districts.html", page=page, query=query)
+    return _coded_list(District, _("Districts"), _("New district"), "district")
 
 
 @bp.route("/districts/new", methods=["GET", "POST"])
@@ -211,9 +224,7 @@ def site_edit(site_id: int):
 @city_wide_required
 def departments():
     """Departments in their reporting order, with a search box."""
-    stmt, query = _search(sa.select(Department), Department.code, Department.name, Department.name_en)
-    page = _paginate(stmt.order_by(Department.sort_order, Department.name))
-    return render_template("manage/departments.html", page=page, query=query)
+    return _coded_list(Department, _("Departments"), _("New department"), "department")
 
 
 @bp.route("/departments/new", methods=["GET", "POST"])
