@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -14,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 from eventdesk import i18n
 from eventdesk.core import identity
 from eventdesk.core.kinds import get_kind
+from eventdesk.core.models import Activity
 from eventdesk.errors import ServiceError, reason_message
 from eventdesk.extensions import db
 
@@ -153,6 +154,21 @@ def url_for_page(page: int) -> str:
     return _current_url(page=page)
 
 
+def activity_when(activity: Activity) -> tuple[str, str]:
+    """The activity's day (written out, with the weekday) and hours, in the event's time zone."""
+    zone = activity.event.zone
+    opens = activity.opens_at.astimezone(zone)
+    closes = activity.closes_at.astimezone(zone)
+    next_midnight = dt.datetime.combine(opens.date() + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    if closes.date() == opens.date():
+        hours = f"{opens:%H:%M}–{closes:%H:%M}"
+    elif closes == next_midnight:
+        hours = f"{opens:%H:%M}–24:00"
+    else:
+        hours = f"{opens:%H:%M} – {format_date(closes.date(), 'medium')} {closes:%H:%M}"
+    return format_date(opens.date(), "full"), hours
+
+
 def kind_label(name: str) -> str:
     kind = get_kind(name)
     return str(kind.label) if kind else name
@@ -168,7 +184,10 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.context_processor(_template_context)
     app.jinja_env.globals.update(
-        url_with_language=url_with_language, url_for_page=url_for_page, kind_label=kind_label
+        url_with_language=url_with_language,
+        url_for_page=url_for_page,
+        kind_label=kind_label,
+        activity_when=activity_when,
     )
     app.jinja_env.filters.update(
         local_time=local_time,

@@ -1,14 +1,13 @@
 """Turning service answers into what a page shows: form errors, judged scans, ticket codes."""
 
-import datetime as dt
 
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field
 
-from eventdesk.core.models import Activity, RegistrationSource, ScanResult
+from eventdesk.core.models import RegistrationSource, ScanResult
 from eventdesk.core.scans.model import ScanOutcome
 from eventdesk.core.services.tickets import TicketState
 from eventdesk.errors import ServiceError, reason_message
@@ -65,21 +64,6 @@ STATE_LABELS = {
 }
 #: The badge colour of each state.
 STATE_BADGES = {TicketState.valid: "", TicketState.checked_in: "ok", TicketState.cancelled: "bad"}
-
-
-def activity_when(activity: Activity) -> tuple[str, str]:
-    """The activity's day (written out, with the weekday) and hours, in the event's time zone."""
-    zone = activity.event.zone
-    opens = activity.opens_at.astimezone(zone)
-    closes = activity.closes_at.astimezone(zone)
-    next_midnight = dt.datetime.combine(opens.date() + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    if closes.date() == opens.date():
-        hours = f"{opens:%H:%M}–{closes:%H:%M}"
-    elif closes == next_midnight:
-        hours = f"{opens:%H:%M}–24:00"
-    else:
-        hours = f"{opens:%H:%M} – {format_date(closes.date(), 'medium')} {closes:%H:%M}"
-    return format_date(opens.date(), "full"), hours
 
 
 #: How a registration came about, on the staff pages.

@@ -35,7 +35,6 @@ QR_MAX_AGE = 24 * 3600
 def _display_helpers() -> dict:
     return {
         "group_code": display.group_code,
-        "activity_when": display.activity_when,
         "state_labels": display.STATE_LABELS,
         "state_badges": display.STATE_BADGES,
         "source_labels": display.SOURCE_LABELS,
