@@ -1,8 +1,8 @@
 """Plain DB-API access for the check-in path, on SQLite and PostgreSQL alike.
 
-The check-in is the one place where every statement counts (DESIGN.md, performance
-notes): it runs a handful of hand-written statements on the driver's own connection
-instead of building ORM objects. Everything else uses the ORM.
+The check-in is the one place where every statement counts (README, performance): it runs
+a handful of hand-written statements on the driver's own connection instead of building
+ORM objects. Everything else uses the ORM.
 
 Statements are written with ``?`` placeholders; for psycopg they become ``%s``. Values
 cross the boundary through the converters here, so that what this module writes reads
