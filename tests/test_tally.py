@@ -7,8 +7,14 @@ from collections import Counter
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 
+from eventdesk.core import kinds
+from eventdesk.core import tally as core_tally
+from eventdesk.core.database import write_intent
+from eventdesk.core.kinds import ActivityKind, Metric
 from eventdesk.core.models import utcnow
+from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.services import tally as tally_service
 from eventdesk.core.tally import arrival_slot
 from eventdesk.extensions import db
@@ -16,6 +22,86 @@ from tests import factories
 from tests.test_scan_api import Api
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+#: The facts of a kind's own action, as a kind's package would keep them: an interview held at
+#: an employer's stand, or the withdrawal of one recorded by mistake (a new fact voiding it).
+INTERVIEWS = sa.Table(
+    "tally_test_interview",
+    sa.MetaData(),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("local_day", sa.Date, nullable=False),
+    sa.Column("activity_id", sa.Integer, nullable=False),
+    sa.Column("booth_id", sa.Integer, nullable=False),
+    sa.Column("jobs", sa.Integer, nullable=False),
+    sa.Column("voids_id", sa.Integer, nullable=True, unique=True),
+)
+
+
+def _rebuild_interviews(day: dt.date | None):
+    voided = sa.select(INTERVIEWS.c.voids_id).where(INTERVIEWS.c.voids_id.is_not(None))
+    columns = (INTERVIEWS.c.local_day, INTERVIEWS.c.activity_id, INTERVIEWS.c.booth_id)
+    statement = (
+        sa.select(*columns, sa.func.count(), sa.func.sum(INTERVIEWS.c.jobs))
+        .where(INTERVIEWS.c.voids_id.is_(None), INTERVIEWS.c.id.not_in(voided))
+        .group_by(*columns)
+    )
+    if day is not None:
+        statement = statement.where(INTERVIEWS.c.local_day == day)
+    for local_day, activity_id, booth_id, held, jobs in db.session.execute(statement):
+        yield (local_day, activity_id, booth_id, "interviews"), held
+        yield (local_day, activity_id, booth_id, "jobs_offered"), int(jobs)
+
+
+INTERVIEW_KIND = ActivityKind(
+    name="interviewfair",
+    label="Interview fair",
+    booth_label="Stand",
+    metrics=(Metric("interviews", "Interviews"), Metric("jobs_offered", "Jobs offered", public=True)),
+    rebuild_tally=_rebuild_interviews,
+)
+
+
+class ActionFailed(Exception):
+    """Raised inside a kind's action after it fed the tally, to prove both are undone together."""
+
+
+def record_interview(activity_id, booth_id, moment, jobs, *, voids=None, fail=False) -> int:
+    """A kind's action as its service would write it: the fact and its figures in one transaction."""
+    day = moment.astimezone(SHANGHAI).date()
+    sign = -1 if voids is not None else 1
+    with write_intent():
+        try:
+            fact_id = db.session.execute(
+                sa.insert(INTERVIEWS)
+                .values(local_day=day, activity_id=activity_id, booth_id=booth_id, jobs=0 if voids else jobs,
+                        voids_id=voids)
+                .returning(INTERVIEWS.c.id)
+            ).scalar_one()  # fmt: skip
+            core_tally.feed(
+                borrowed_connection(),
+                [
+                    ((day, activity_id, booth_id, "interviews"), sign),
+                    ((day, activity_id, booth_id, "jobs_offered"), sign * jobs),
+                ],
+            )
+            if fail:
+                raise ActionFailed
+            db.session.commit()
+        except ActionFailed:
+            db.session.rollback()
+            return 0
+    return fact_id
+
+
+@pytest.fixture
+def interview_kind(app, monkeypatch):
+    """A kind with an action of its own, registered as a kind's package would register it."""
+    monkeypatch.setitem(kinds._KINDS, INTERVIEW_KIND.name, INTERVIEW_KIND)
+    with app.app_context():
+        INTERVIEWS.create(db.engine)
+    yield INTERVIEW_KIND
+    with app.app_context():
+        INTERVIEWS.drop(db.engine)
 
 
 class Accepted:
@@ -143,9 +229,10 @@ def _send(api, group, rng):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_scripted_day_across_midnight(app, seed):
-    """Entrance and booths, in and out, duplicates, offline batches, walk-ins and corrections,
-    a minute either side of local midnight: fed tally = ground truth = rebuild."""
+def test_scripted_day_across_midnight(app, interview_kind, seed):
+    """Entrance and booths, in and out, duplicates, offline batches, walk-ins, corrections and
+    a kind's own actions (some undone, some failing half-way), a minute either side of local
+    midnight: fed tally = ground truth = rebuild."""
     rng = random.Random(seed)
     now = utcnow()
     # The last local midnight in Shanghai; the activity runs two hours either side of it.
@@ -157,6 +244,7 @@ def test_scripted_day_across_midnight(app, seed):
             opens_at=midnight - dt.timedelta(hours=2),
             closes_at=midnight + dt.timedelta(hours=2),
             booths=3,
+            kind=interview_kind.name,
         )
         tickets = [factories.registration(activity).token for _ in range(12)]
         booths = [b.id for b in activity.booths]
@@ -172,8 +260,35 @@ def test_scripted_day_across_midnight(app, seed):
 
     group: list[dict] = []
     undone = refused = 0
+    interviews: list[tuple[int, int, dt.datetime, int]] = []
+    withdrawn = failed = 0
     for _ in range(220):
         roll = rng.random()
+        if roll > 0.92:
+            withdraw = interviews and rng.random() < 0.3
+            fail = rng.random() < 0.2
+            with app.app_context():
+                if withdraw:
+                    fact_id, booth, moment, jobs = interviews.pop(rng.randrange(len(interviews)))
+                    done = record_interview(truth.activity, booth, moment, jobs, voids=fact_id, fail=fail)
+                else:
+                    booth, moment, jobs = rng.choice(booths), rng.choice(moments), rng.randint(0, 6)
+                    done = record_interview(truth.activity, booth, moment, jobs, fail=fail)
+            if fail:
+                assert done == 0
+                failed += 1
+                if withdraw:
+                    interviews.append((fact_id, booth, moment, jobs))
+                continue
+            sign = -1 if withdraw else 1
+            day = moment.astimezone(SHANGHAI).date()
+            truth.add(day, booth, "interviews", sign)
+            truth.add(day, booth, "jobs_offered", sign * jobs)
+            if withdraw:
+                withdrawn += 1
+            else:
+                interviews.append((done, booth, moment, jobs))
+            continue
         if roll < 0.08 and truth.undoable():
             if group:
                 _send(api, group, rng)
@@ -211,6 +326,9 @@ def test_scripted_day_across_midnight(app, seed):
     if group:
         _send(api, group, rng)
     assert undone > 3
+    assert interviews, "the script holds interviews"
+    assert withdrawn, "the script withdraws an interview"
+    assert failed, "the script has an action failing half-way"
 
     with app.app_context():
         expected = truth.expected()
