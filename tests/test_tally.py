@@ -68,15 +68,15 @@ class ActionFailed(Exception):
 def record_interview(activity_id, booth_id, moment, jobs, *, voids=None, fail=False) -> int:
     """A kind's action as its service would write it: the fact and its figures in one transaction."""
     day = moment.astimezone(SHANGHAI).date()
-    sign = -1 if voids is not None else 1
+    withdrawal = voids is not None
+    sign = -1 if withdrawal else 1
     with write_intent():
         try:
+            fact = {"local_day": day, "activity_id": activity_id, "booth_id": booth_id, "voids_id": voids}
+            fact["jobs"] = 0 if withdrawal else jobs
             fact_id = db.session.execute(
-                sa.insert(INTERVIEWS)
-                .values(local_day=day, activity_id=activity_id, booth_id=booth_id, jobs=0 if voids else jobs,
-                        voids_id=voids)
-                .returning(INTERVIEWS.c.id)
-            ).scalar_one()  # fmt: skip
+                sa.insert(INTERVIEWS).values(fact).returning(INTERVIEWS.c.id)
+            ).scalar_one()
             core_tally.feed(
                 borrowed_connection(),
                 [
@@ -265,29 +265,27 @@ def test_scripted_day_across_midnight(app, interview_kind, seed):
     for _ in range(220):
         roll = rng.random()
         if roll > 0.92:
-            withdraw = interviews and rng.random() < 0.3
+            if interviews and rng.random() < 0.3:
+                index = rng.randrange(len(interviews))
+                voids, booth, moment, jobs = interviews[index]
+            else:
+                voids, booth, moment, jobs = None, rng.choice(booths), rng.choice(moments), rng.randint(0, 6)
             fail = rng.random() < 0.2
             with app.app_context():
-                if withdraw:
-                    fact_id, booth, moment, jobs = interviews.pop(rng.randrange(len(interviews)))
-                    done = record_interview(truth.activity, booth, moment, jobs, voids=fact_id, fail=fail)
-                else:
-                    booth, moment, jobs = rng.choice(booths), rng.choice(moments), rng.randint(0, 6)
-                    done = record_interview(truth.activity, booth, moment, jobs, fail=fail)
+                fact_id = record_interview(truth.activity, booth, moment, jobs, voids=voids, fail=fail)
             if fail:
-                assert done == 0
+                assert fact_id == 0
                 failed += 1
-                if withdraw:
-                    interviews.append((fact_id, booth, moment, jobs))
                 continue
-            sign = -1 if withdraw else 1
+            sign = -1 if voids is not None else 1
             day = moment.astimezone(SHANGHAI).date()
             truth.add(day, booth, "interviews", sign)
             truth.add(day, booth, "jobs_offered", sign * jobs)
-            if withdraw:
-                withdrawn += 1
+            if voids is None:
+                interviews.append((fact_id, booth, moment, jobs))
             else:
-                interviews.append((done, booth, moment, jobs))
+                del interviews[index]
+                withdrawn += 1
             continue
         if roll < 0.08 and truth.undoable():
             if group:
