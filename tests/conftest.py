@@ -3,7 +3,6 @@ emptied after every test, a client that signs in and sends CSRF tokens like a br
 a real gunicorn server for tests that need several workers."""
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -18,10 +17,9 @@ import sqlalchemy as sa
 from eventdesk import create_app
 from eventdesk.config import normalise_database_url
 from eventdesk.extensions import db
-from tests import factories
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-_CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+from tests.support import PROJECT_ROOT
+from tests.support.client import Client
+from tests.support.scripted import TEST_KIND
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -104,32 +102,13 @@ def app_ctx(app):
         yield
 
 
-class Client:
-    """A test client that behaves like a browser with forms: it reads and sends CSRF tokens."""
+@pytest.fixture
+def kind_with_metrics(monkeypatch):
+    """A kind that feeds figures of its own (`TEST_KIND`), registered for one test."""
+    from eventdesk.core import kinds
 
-    def __init__(self, app):
-        self.app = app
-        self.http = app.test_client()
-
-    def get(self, url, **kwargs):
-        return self.http.get(url, **kwargs)
-
-    def csrf_token(self, url):
-        page = self.http.get(url)
-        match = _CSRF_INPUT.search(page.get_data(as_text=True))
-        assert match, f"no CSRF token on {url} (status {page.status_code})"
-        return match.group(1)
-
-    def post_form(self, url, data=None, *, form_url=None, **kwargs):
-        """Post `data` as the form on `form_url` (default `url`) would, with its CSRF token."""
-        data = dict(data or {})
-        data.setdefault("csrf_token", self.csrf_token(form_url or url))
-        return self.http.post(url, data=data, **kwargs)
-
-    def login(self, email, password=factories.PASSWORD):
-        response = self.post_form("/login", {"email": email, "password": password})
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        return response
+    monkeypatch.setitem(kinds._KINDS, TEST_KIND.name, TEST_KIND)
+    return TEST_KIND
 
 
 @pytest.fixture

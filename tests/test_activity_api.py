@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from eventdesk.extensions import db
-from tests import factories
+from tests.support import factories
 
 
 @pytest.fixture

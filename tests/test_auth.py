@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from eventdesk.core.models import User
 from eventdesk.extensions import db
-from tests import factories
+from tests.support import factories
 
 
 def test_sign_in_and_out(app, client):

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from eventdesk.core.models import Activity, Scan, ScannerCredential, utcnow
 from eventdesk.extensions import db
-from tests import factories
-from tests.test_scan_api import Api, scan_rows
+from tests.support import factories
+from tests.support.api import Api, scan_rows
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash
 from eventdesk.core import tokens
 from eventdesk.core.models import ApiToken, AuditLog, User
 from eventdesk.extensions import db
-from tests import factories
+from tests.support import factories
 
 _CREATE = ("users", "create", "--password-stdin")
 _PASSWORD = "a long enough password\n"

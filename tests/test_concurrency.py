@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from eventdesk.core.models import Scan
 from eventdesk.extensions import db
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.server
 

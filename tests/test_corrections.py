@@ -10,8 +10,8 @@ from eventdesk.core.models import Scan, ScannerCredential, utcnow
 from eventdesk.core.services import tally as tally_service
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
-from tests import factories
-from tests.test_scan_api import Api
+from tests.support import factories
+from tests.support.api import Api
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from eventdesk.extensions import db
-from tests import factories
+from tests.support import factories
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from eventdesk.core.access import can_manage_activity, can_view_activity, is_cit
 from eventdesk.core.models import Activity, AuditLog, Department, District, Event, User
 from eventdesk.core.services import tally as tally_service
 from eventdesk.extensions import db
-from tests import factories
+from tests.support import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = dt.date(2026, 10, 17)

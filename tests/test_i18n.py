@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from tests.conftest import PROJECT_ROOT
+from tests.support import PROJECT_ROOT
 
 
 def test_pages_are_chinese_by_default(client):
@@ -45,7 +45,7 @@ def test_every_string_has_a_chinese_translation():
 def test_signed_in_staff_keep_their_language_in_their_account(app, client):
     from eventdesk.core.models import User
     from eventdesk.extensions import db
-    from tests import factories
+    from tests.support import factories
 
     with app.app_context():
         factories.user("organizer", email="lang@example.org")

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from eventdesk.core.models import Registration, Scan
 from eventdesk.core.services import registrations
 from eventdesk.extensions import db
-from tests import factories
-from tests.tickets_support import count, counts, registration_of, tally
+from tests.support import factories
+from tests.support.tickets import count, counts, registration_of, tally
 
 VALID_ID = "11010519491231002X"
 BAD_ID = "110105194912310021"

@@ -21,7 +21,7 @@ from eventdesk.core.models import (
     UserScope,
 )
 from eventdesk.extensions import db
-from tests import factories
+from tests.support import factories
 
 DAY = dt.date(2026, 10, 17)
 

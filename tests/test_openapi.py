@@ -8,23 +8,13 @@ import jsonschema
 import pytest
 
 from eventdesk.extensions import db
-from tests import factories
+from tests.support import factories
+from tests.support.openapi import check
 
 
 @pytest.fixture
 def document(app):
     return app.test_client().get("/api/v1/openapi.json").get_json()
-
-
-def check(document, path, method, response):
-    """Validate a real response against the schema the document gives for its status."""
-    operation = document["paths"][path][method]
-    declared = operation["responses"].get(str(response.status_code))
-    assert declared, f"{method.upper()} {path} answered {response.status_code}, which is not documented"
-    schema = declared["content"]["application/json"]["schema"]
-    jsonschema.Draft202012Validator({**schema, "components": document["components"]}).validate(
-        response.get_json()
-    )
 
 
 def test_document_is_valid_openapi_shape(document):

@@ -14,8 +14,8 @@ from eventdesk.core.models import Department, District, utcnow
 from eventdesk.extensions import db
 from eventdesk.plan import services
 from eventdesk.plan.models import DutyKind, PlanDuty, PlanItem, PlanSubmission
-from tests import factories
-from tests.conftest import Client
+from tests.support import factories
+from tests.support.client import Client
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 UPLOAD_LIMIT = 64 * 1024

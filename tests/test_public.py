@@ -11,9 +11,8 @@ from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.services import registrations
 from eventdesk.extensions import db
 from eventdesk.reports import public
-from tests import factories
-from tests.test_reports_tally import kind_with_metrics  # noqa: F401  (fixture)
-from tests.test_scan_api import Api
+from tests.support import factories
+from tests.support.api import Api
 
 PEOPLE = [
     ("李建国", "13912345678", "11010519491231002X"),
@@ -116,7 +115,7 @@ def test_public_page_is_cached_for_a_minute(app, event_day):
     assert "改了名字的活动" in http.get("/public").get_data(as_text=True)
 
 
-def test_public_page_shows_kinds_public_metrics(app, kind_with_metrics):  # noqa: F811
+def test_public_page_shows_kinds_public_metrics(app, kind_with_metrics):
     with app.app_context():
         activity = factories.activity(kind=kind_with_metrics.name)
         core_tally.feed(

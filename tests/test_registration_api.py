@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from eventdesk.core.models import Person, Registration, TallyCount
 from eventdesk.extensions import db
-from tests import factories
+from tests.support import factories
 
 
 @pytest.fixture

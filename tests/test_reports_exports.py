@@ -10,9 +10,9 @@ import pytest
 from eventdesk.core.models import Activity
 from eventdesk.core.services import registrations
 from eventdesk.extensions import db
-from tests import factories
-from tests.test_reports_tally import scripted_day
-from tests.test_scan_api import Api
+from tests.support import factories
+from tests.support.api import Api
+from tests.support.scripted import scripted_day
 
 FULL_PHONE = "13987654321"
 ID_NUMBER = "11010519491231002X"

@@ -6,9 +6,8 @@ import pytest
 
 from eventdesk.extensions import db
 from eventdesk.reports import registry
-from tests import factories
-from tests.conftest import PROJECT_ROOT
-from tests.test_reports_tally import scripted_day
+from tests.support import PROJECT_ROOT, factories
+from tests.support.scripted import scripted_day
 
 
 @pytest.fixture

@@ -1,20 +1,16 @@
 """The scan rules of API.md over HTTP: a JSON scan in, the judged answer and the stored facts out."""
 
 import datetime as dt
-import json
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
-from eventdesk.core.models import Registration, Scan, TallyCount, utcnow
+from eventdesk.core.models import Registration, TallyCount, utcnow
 from eventdesk.core.services import credentials
 from eventdesk.extensions import db
-from tests import factories
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
+from tests.support import factories
+from tests.support.api import Api, new_id, scan_rows
 
 
 @pytest.fixture
@@ -38,32 +34,9 @@ def setup(app):
     return data
 
 
-class Api:
-    def __init__(self, app, token):
-        self.http = app.test_client()
-        self.token = token
-
-    def post(self, path, body, token=None, **headers):
-        headers.setdefault("Authorization", f"Bearer {token or self.token}")
-        return self.http.post(
-            f"/api/v1{path}", data=json.dumps(body), headers=headers, content_type="application/json"
-        )
-
-    def scan(self, token, **fields):
-        body = {"token": token, "client_scan_id": new_id(), **fields}
-        response = self.post("/scans", body)
-        assert response.status_code == 200, response.get_data(as_text=True)
-        return response.get_json()
-
-
 @pytest.fixture
 def api(app, setup):
     return Api(app, setup["scanner"])
-
-
-def scan_rows(app):
-    with app.app_context():
-        return db.session.scalars(sa.select(Scan).order_by(Scan.id)).all()
 
 
 def test_entrance_in_out_and_reentry(api, setup):

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from eventdesk.core.models import Registration, Scan, ScannerCredential
 from eventdesk.core.services import credentials
 from eventdesk.extensions import db
-from tests import factories
-from tests.fakecam import write_y4m
+from tests.support import factories
+from tests.support.fakecam import write_y4m
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

@@ -13,8 +13,7 @@ from eventdesk.core.scans.requests import _TOKEN_SHAPE
 from eventdesk.core.services import credentials
 from eventdesk.extensions import db
 from eventdesk.scanner.assets import SHELL_ASSETS
-from tests import factories
-from tests.conftest import PROJECT_ROOT
+from tests.support import PROJECT_ROOT, factories
 
 _ENROL_LINK = re.compile(r"https?://[^\s\"<]+/scanner/enrol/([A-Za-z0-9_-]+)")
 _JSON_BLOCK = re.compile(r'<script type="application/json" id="([a-z-]+)">(.*?)</script>', re.S)

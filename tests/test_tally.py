@@ -18,8 +18,8 @@ from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.services import tally as tally_service
 from eventdesk.core.tally import arrival_slot
 from eventdesk.extensions import db
-from tests import factories
-from tests.test_scan_api import Api
+from tests.support import factories
+from tests.support.api import Api
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

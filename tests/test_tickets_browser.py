@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from eventdesk.core.models import Registration
 from eventdesk.core.services import registrations
 from eventdesk.extensions import db
-from tests import factories
-from tests.tickets_support import read_qr
+from tests.support import factories
+from tests.support.tickets import read_qr
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

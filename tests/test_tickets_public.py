@@ -10,9 +10,9 @@ from eventdesk.core.models import Person, Registration, utcnow
 from eventdesk.core.services import registrations
 from eventdesk.core.tokens import TICKET_CODE_ALPHABET
 from eventdesk.extensions import db
-from tests import factories
-from tests.conftest import Client
-from tests.tickets_support import counts, read_qr, registration_of, tally
+from tests.support import factories
+from tests.support.client import Client
+from tests.support.tickets import counts, read_qr, registration_of, tally
 
 VALID_ID = "11010519491231002X"  # GB 11643 check digit X
 BAD_ID = "110105194912310021"  # same digits, wrong check digit

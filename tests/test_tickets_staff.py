@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from eventdesk.core.models import Registration, Scan, utcnow
 from eventdesk.core.services import registrations
 from eventdesk.extensions import db
-from tests import factories
-from tests.conftest import PROJECT_ROOT
-from tests.tickets_support import count, registration_of, tally
+from tests.support import PROJECT_ROOT, factories
+from tests.support.tickets import count, registration_of, tally
 
 PHONE = "13812345678"
 ID_NUMBER = "11010519491231002X"
