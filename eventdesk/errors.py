@@ -85,6 +85,25 @@ REASONS = {
     "outside_scope": _l("This is outside the districts and departments you are responsible for."),
     "admin_not_scoped": _l("Administrators reach everything: remove the limits or choose another role."),
     "own_access": _l("You cannot remove your own administrator role or deactivate your own account."),
+    # Imports from spreadsheets
+    "import_unreadable": _l(
+        "This file could not be read. Save it as an Excel workbook (.xlsx) or as a CSV file "
+        "(.csv) and try again."
+    ),
+    "import_missing_column": _l(
+        "A column this import needs is missing from the header row (for example 姓名, 手机号 or 票码)."
+    ),
+    "import_empty": _l("The file has no rows to import."),
+    "import_too_large": _l("The file has too many rows (at most 20,000); split it into smaller files."),
+    "import_rejected": _l(
+        "Nothing was imported because some rows have errors. Correct those rows, or choose to "
+        "skip them and import the rest."
+    ),
+    "import_no_ticket": _l("Give the ticket code, or the name and phone number."),
+    "import_not_registered": _l(
+        "Nobody with this name and phone number is registered for this activity."
+    ),
+    "import_bad_time": _l("The check-in time could not be read; write it like 2026-10-17 09:30."),
     # Demo data
     "demo_in_production": _l("The demo is never loaded in production (EVENTDESK_ENV=production)."),
     "demo_needs_force": _l(

@@ -105,10 +105,27 @@ def _read(area: str) -> Catalog:
         return read_po(handle, locale=LANGUAGE)
 
 
+def _known_translations() -> dict[tuple, object]:
+    """Every translation in every catalog, so that a string moving between areas keeps its own."""
+    known = {}
+    for area in catalog_dirs():
+        for message in _read(area):
+            if message.id and message.string:
+                known[(message.context, message.id if isinstance(message.id, str) else tuple(message.id))] = (
+                    message.string
+                )
+    return known
+
+
 def update() -> None:
+    known = _known_translations()
     for area, template in extract().items():
         catalog = _read(area)
         catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
+        for message in catalog:
+            key = (message.context, message.id if isinstance(message.id, str) else tuple(message.id))
+            if message.id and not message.string and key in known:
+                message.string = known[key]
         catalog.obsolete.clear()
         catalog.fuzzy = False
         path = _po_path(area)

@@ -17,7 +17,6 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-import eventdesk.tickets  # noqa: F401  (registers the import_* reason codes this module raises)
 from eventdesk.errors import ServiceError
 
 #: The most data rows one file may hold; a day's list is a few thousand at most.
