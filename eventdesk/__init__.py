@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from eventdesk import i18n
 from eventdesk.config import load_config
+from eventdesk.core import languages
 from eventdesk.core.database import configure_engine, reset_write_intent, set_write_intent
 from eventdesk.extensions import babel, csrf, db, login_manager, migrate
 
@@ -71,7 +72,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     babel.init_app(
         app,
-        default_locale=i18n.DEFAULT_LANGUAGE,
+        default_locale=languages.DEFAULT_LANGUAGE,
         default_translation_directories=";".join(i18n.translation_directories(app)),
         locale_selector=i18n.select_locale,
     )

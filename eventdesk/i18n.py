@@ -11,22 +11,9 @@ from pathlib import Path
 from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 
-LANGUAGES = {"zh_Hans": "中文", "en": "English"}
-DEFAULT_LANGUAGE = "zh_Hans"
+from eventdesk.core.languages import DEFAULT_LANGUAGE, normalise_language
+
 LANGUAGE_COOKIE = "lang"
-
-
-def normalise_language(value: str | None) -> str | None:
-    """Map what browsers and people type (``zh-CN``, ``zh``, ``en-US``) to a supported language."""
-    if not value:
-        return None
-    tag = value.strip().replace("-", "_").lower()
-    if tag.startswith("zh"):
-        # Traditional-script variants still read simplified Chinese better than English.
-        return "zh_Hans"
-    if tag.startswith("en"):
-        return "en"
-    return None
 
 
 def select_locale() -> str:

@@ -1,22 +1,19 @@
 """What every page and API answer shares: error pages, security headers, template helpers."""
 
-import datetime as dt
-from zoneinfo import ZoneInfo
 
 import psycopg
 import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from eventdesk import i18n
 from eventdesk.core import identity
-from eventdesk.core.kinds import get_kind
-from eventdesk.core.models import Activity
+from eventdesk.core.languages import LANGUAGES
 from eventdesk.errors import ServiceError, reason_message
 from eventdesk.extensions import db
+from eventdesk.formatting import activity_when, kind_label, local_time
 
 _STATUS_CODES = {
     400: "bad_request",
@@ -120,19 +117,11 @@ def _security_headers(response):
     return response
 
 
-def local_time(moment: dt.datetime | None, timezone: str | None = None, fmt: str = "%Y-%m-%d %H:%M"):
-    """A UTC moment shown in the event's time zone (EventDesk's default zone when none is given)."""
-    if moment is None:
-        return ""
-    zone = ZoneInfo(timezone or current_app.config["EVENTDESK_TIMEZONE"])
-    return moment.astimezone(zone).strftime(fmt)
-
-
 def _template_context():
     locale = get_locale()
     language = "en" if locale is not None and locale.language == "en" else "zh_Hans"
     return {
-        "languages": i18n.LANGUAGES,
+        "languages": LANGUAGES,
         "current_language": language,
         "html_lang": "en" if language == "en" else "zh-CN",
     }
@@ -152,26 +141,6 @@ def url_with_language(language: str) -> str:
 def url_for_page(page: int) -> str:
     """The current list on another page, with its search kept."""
     return _current_url(page=page)
-
-
-def activity_when(activity: Activity) -> tuple[str, str]:
-    """The activity's day (written out, with the weekday) and hours, in the event's time zone."""
-    zone = activity.event.zone
-    opens = activity.opens_at.astimezone(zone)
-    closes = activity.closes_at.astimezone(zone)
-    next_midnight = dt.datetime.combine(opens.date() + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    if closes.date() == opens.date():
-        hours = f"{opens:%H:%M}–{closes:%H:%M}"
-    elif closes == next_midnight:
-        hours = f"{opens:%H:%M}–24:00"
-    else:
-        hours = f"{opens:%H:%M} – {format_date(closes.date(), 'medium')} {closes:%H:%M}"
-    return format_date(opens.date(), "full"), hours
-
-
-def kind_label(name: str) -> str:
-    kind = get_kind(name)
-    return str(kind.label) if kind else name
 
 
 def init_app(app: Flask) -> None:

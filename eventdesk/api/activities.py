@@ -24,15 +24,6 @@ def _caller() -> Principal:
     return authenticate(borrowed_connection())
 
 
-def _activity_for(principal: Principal, activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id)
-    if activity is None:
-        raise ServiceError("not_found", status=404)
-    if not principal.may_view(activity):
-        raise ServiceError("forbidden", status=403)
-    return activity
-
-
 def activity_json(activity: Activity) -> dict:
     timezone = activity.event.timezone
     return {
@@ -68,13 +59,13 @@ def list_activities():
 @bp.get("/activities/<int:activity_id>")
 def get_activity(activity_id: int):
     """One activity."""
-    return jsonify(activity_json(_activity_for(_caller(), activity_id)))
+    return jsonify(activity_json(_caller().activity_for(activity_id)))
 
 
 @bp.get("/activities/<int:activity_id>/booths")
 def list_booths(activity_id: int):
     """The booths of an activity."""
-    activity = _activity_for(_caller(), activity_id)
+    activity = _caller().activity_for(activity_id)
     return jsonify(
         [
             {"id": b.id, "name": b.label, "department": b.department.label if b.department else None}
@@ -86,14 +77,14 @@ def list_booths(activity_id: int):
 @bp.get("/activities/<int:activity_id>/counts")
 def get_counts(activity_id: int):
     """The activity's live counts."""
-    activity = _activity_for(_caller(), activity_id)
+    activity = _caller().activity_for(activity_id)
     return jsonify(activity_counts(borrowed_connection(), activity.id, activity.kind, language=language()))
 
 
 @bp.get("/activities/<int:activity_id>/lookup")
 def lookup(activity_id: int):
     """Find a ticket by name, the last four digits of the phone, or the ticket code; masked results."""
-    activity = _activity_for(_caller(), activity_id)
+    activity = _caller().activity_for(activity_id)
     query = search_text(request.args.get("q"))
     if not query:
         raise ServiceError("invalid_field", field="q")

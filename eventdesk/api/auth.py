@@ -72,14 +72,24 @@ class Principal:
         if not self.is_staff:
             return False
         activity = db.session.get(Activity, activity_id)
-        allowed = activity is not None and access.can_manage_activity(self.user, activity)
+        allowed = activity is not None and access.allowed(self.user, activity, access.Need.manage)
         db.session.rollback()
         return allowed
 
-    def may_view(self, activity: Activity) -> bool:
-        if self.activity is not None:
-            return activity.id == self.activity.id
-        return access.can_view_activity(self.user, activity)
+    def activity_for(self, activity_id: int, need: access.Need = access.Need.view) -> Activity:
+        """The activity in the URL, once the caller may do what `need` says there: a scanner
+        credential reaches its own activity only (and never manages it).
+
+        :raises ServiceError: ``not_found`` (404), ``forbidden`` (403).
+        """
+        if self.activity is None:
+            return access.load_activity(self.user, activity_id, need)
+        activity = db.session.get(Activity, activity_id)
+        if activity is None:
+            raise ServiceError("not_found", status=404)
+        if activity.id != self.activity.id or need == access.Need.manage:
+            raise ServiceError("forbidden", status=403)
+        return activity
 
 
 def bearer_token() -> str:

@@ -13,9 +13,9 @@ from eventdesk.core import access
 from eventdesk.core.models import Activity, RegistrationSource
 from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.services import registrations
-from eventdesk.core.urls import ticket_url
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
+from eventdesk.urls import ticket_url
 
 #: An activity kind's own answers are a few short fields, not documents.
 MAX_FIELDS_SIZE = 4096

@@ -5,7 +5,7 @@ import functools
 from flask import abort
 from flask_login import current_user, login_required
 
-from eventdesk.core.access import is_city_wide
+from eventdesk.core.access import Need, is_city_wide, load_activity
 
 
 def roles_required(*roles: str):
@@ -37,3 +37,21 @@ def city_wide_required(view):
 
     wrapper.required_roles = ("city_wide",)
     return wrapper
+
+
+def activity_page(need: Need = Need.view):
+    """A page of the activity in the URL (``activity_id``), for signed-in staff allowed to `need` there.
+
+    The view receives the `Activity` instead of its id. Unknown activity: 404; out of reach: 403.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapper(activity_id: int, **kwargs):
+            return view(load_activity(current_user, activity_id, need), **kwargs)
+
+        wrapper.required_access = need
+        return wrapper
+
+    return decorator

@@ -6,9 +6,13 @@
 - Staff work at the activities of their scopes; a booth scope reaches only that booth.
 """
 
+import enum
+
 import sqlalchemy as sa
 
 from eventdesk.core.models import Activity, Booth, Role, Site, User, activity_cooperator
+from eventdesk.errors import ServiceError
+from eventdesk.extensions import db
 
 
 def is_city_wide(user: User) -> bool:
@@ -74,3 +78,32 @@ def can_work_at(user: User, activity: Activity, booth_id: int | None = None) -> 
     if is_city_wide(user) or _scope_reaches(user, activity):
         return True
     return booth_id is not None and any(scope.booth_id == booth_id for scope in user.scopes)
+
+
+class Need(enum.StrEnum):
+    """What a caller wants to do at an activity."""
+
+    view = "view"  #: see it, its counts and lists
+    work = "work"  #: register people and check them in (at the entrance or a booth of theirs)
+    manage = "manage"  #: change it, its booths and its scanner devices
+
+
+_ALLOWED = {Need.view: can_view_activity, Need.work: can_work_at, Need.manage: can_manage_activity}
+
+
+def allowed(user: User, activity: Activity, need: Need) -> bool:
+    return _ALLOWED[need](user, activity)
+
+
+def load_activity(user: User, activity_id: int | None, need: Need = Need.view) -> Activity:
+    """The activity `activity_id`, once `user` may do what `need` says there.
+
+    :raises ServiceError: ``not_found`` (404) when there is no such activity, ``forbidden`` (403)
+        when it is out of the user's reach.
+    """
+    activity = db.session.get(Activity, activity_id) if activity_id else None
+    if activity is None:
+        raise ServiceError("not_found", status=404)
+    if not allowed(user, activity, need):
+        raise ServiceError("forbidden", status=403)
+    return activity

@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from eventdesk.auth.permissions import city_wide_required, roles_required
-from eventdesk.core.access import activity_clause, can_manage_activity, can_view_activity, is_city_wide
+from eventdesk.auth.permissions import activity_page, city_wide_required, roles_required
+from eventdesk.core.access import Need, activity_clause, can_manage_activity, is_city_wide
 from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site, User
 from eventdesk.core.services import activities, setup, users
 from eventdesk.errors import ServiceError
@@ -251,20 +251,6 @@ def department_edit(department_id: int):
 # Activities ------------------------------------------------------------------------------
 
 
-def _viewable_activity(activity_id: int) -> Activity:
-    """The activity, if this account's scopes reach it (404 when missing, 403 when out of reach)."""
-    activity = db.get_or_404(Activity, activity_id)
-    if not can_view_activity(current_user, activity):
-        abort(403)
-    return activity
-
-
-def _manageable_activity(activity_id: int) -> Activity:
-    """The activity, if this account may change it (404 when missing, 403 otherwise)."""
-    activity = db.get_or_404(Activity, activity_id)
-    if not can_manage_activity(current_user, activity):
-        abort(403)
-    return activity
 
 
 def _activity_fields(form: forms.NewActivityForm, event: Event) -> dict:
@@ -324,20 +310,18 @@ def activity_new():
 
 
 @bp.get("/activities/<int:activity_id>")
-@login_required
-def activity_detail(activity_id: int):
+@activity_page(Need.view)
+def activity_detail(activity: Activity):
     """An activity's facts, its lead and cooperating departments, and its booths."""
-    activity = _viewable_activity(activity_id)
     return render_template(
         "manage/activity.html", activity=activity, may_manage=can_manage_activity(current_user, activity)
     )
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
-@login_required
-def activity_edit(activity_id: int):
+@activity_page(Need.manage)
+def activity_edit(activity: Activity):
     """Change an activity's names, site, departments, hours, capacity and registration."""
-    activity = _manageable_activity(activity_id)
     zone = activity.event.zone
     form = forms.ActivityForm(
         data={
@@ -370,10 +354,9 @@ def activity_edit(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/booths/new", methods=["GET", "POST"])
-@login_required
-def booth_new(activity_id: int):
+@activity_page(Need.manage)
+def booth_new(activity: Activity):
     """Add a booth to an activity."""
-    activity = _manageable_activity(activity_id)
     form = forms.BoothForm()
     if _submitted(form, lambda: activities.create_booth(activity, **_form_data(form), actor=current_user)):
         return redirect(url_for(".activity_detail", activity_id=activity.id))
@@ -382,10 +365,9 @@ def booth_new(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/booths/<int:booth_id>/edit", methods=["GET", "POST"])
-@login_required
-def booth_edit(activity_id: int, booth_id: int):
+@activity_page(Need.manage)
+def booth_edit(activity: Activity, booth_id: int):
     """Change a booth of an activity."""
-    activity = _manageable_activity(activity_id)
     booth = db.one_or_404(sa.select(Booth).where(Booth.id == booth_id, Booth.activity_id == activity.id))
     form = forms.BoothForm(obj=booth)
     if _submitted(form, lambda: activities.update_booth(booth, **_form_data(form), actor=current_user)):

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 
+from eventdesk.formatting import kind_label
 from eventdesk.reports import metrics
 from eventdesk.reports.exports import Column, Sheet
 from eventdesk.reports.tally import DailyTally, Group, tally_rows
-from eventdesk.web import kind_label
 
 LONG_COLUMNS = [
     Column("date", _l("Date"), "date"),

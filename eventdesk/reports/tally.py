@@ -18,8 +18,8 @@ from eventdesk.core.access import activity_clause
 from eventdesk.core.models import WHOLE_ACTIVITY, Activity, Booth, Site, TallyCount, User
 from eventdesk.core.scans.counts import build_counts
 from eventdesk.extensions import db
+from eventdesk.formatting import kind_label
 from eventdesk.reports import metrics
-from eventdesk.web import kind_label
 
 
 @dataclass

@@ -5,14 +5,13 @@ import io
 from flask import Blueprint, abort, make_response, render_template, request, send_file
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import Form
 from wtforms.fields import DateField
 
-from eventdesk.auth.permissions import roles_required
-from eventdesk.core.access import can_manage_activity, can_view_activity
+from eventdesk.auth.permissions import activity_page, roles_required
+from eventdesk.core.access import Need, can_manage_activity
 from eventdesk.core.models import Activity, Role
-from eventdesk.extensions import db
 from eventdesk.reports import lists, metrics, public, registry, written
 from eventdesk.reports.days import event_in_view, requested_day, requested_event_id
 from eventdesk.reports.exports import CSV_MIMETYPE, FORMATS, XLSX_MIMETYPE, Sheet, csv_bytes, xlsx_bytes
@@ -89,18 +88,11 @@ def tally_file(fmt: str):
 # -- Lists of an activity -----------------------------------------------------------------
 
 
-def _viewable_activity(activity_id: int) -> Activity:
-    activity = db.get_or_404(Activity, activity_id)
-    if not can_view_activity(current_user, activity):
-        abort(403)
-    return activity
-
 
 @bp.get("/reports/activities/<int:activity_id>/lists")
-@login_required
-def activity_lists(activity_id: int):
+@activity_page(Need.view)
+def activity_lists(activity: Activity):
     """The lists an activity offers for download."""
-    activity = _viewable_activity(activity_id)
     return render_template(
         "reports/lists.html",
         activity=activity,
@@ -111,10 +103,9 @@ def activity_lists(activity_id: int):
 
 
 @bp.get("/reports/activities/<int:activity_id>/lists/<name>.<fmt>")
-@login_required
-def list_file(activity_id: int, name: str, fmt: str):
+@activity_page(Need.view)
+def list_file(activity: Activity, name: str, fmt: str):
     """One list of an activity as XLSX or CSV; personal data in full only for those who manage it."""
-    activity = _viewable_activity(activity_id)
     export = registry.get_list(name)
     if export is None or fmt not in FORMATS or not export.applies_to(activity):
         abort(404)

@@ -18,9 +18,9 @@ from eventdesk.core.access import is_city_wide
 from eventdesk.core.calendar import current_event
 from eventdesk.core.models import Activity, Booth, Department, District, Role, Site, User, activity_cooperator
 from eventdesk.extensions import db
+from eventdesk.formatting import local_time
 from eventdesk.reports import metrics, registry
 from eventdesk.reports.tally import ActivityFigures, DailyTally, Group, daily_tally, with_totals
-from eventdesk.web import local_time
 
 Scope = Literal["city", "district", "department"]
 

@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from eventdesk.core import urls
+from eventdesk import urls
 from eventdesk.core.database import write_intent
 from eventdesk.core.models import Activity, Booth
 from eventdesk.core.services import credentials

@@ -3,18 +3,19 @@
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 
+from eventdesk.auth.permissions import activity_page
 from eventdesk.core import qr
-from eventdesk.core.access import can_manage_activity
+from eventdesk.core.access import Need
 from eventdesk.core.models import Activity, Booth, PersonCategory, ScannerCredential, utcnow
 from eventdesk.core.scans.requests import _TOKEN_SHAPE
 from eventdesk.core.services import credentials
-from eventdesk.core.urls import enrol_url
 from eventdesk.extensions import db
 from eventdesk.scanner.assets import SHELL_ASSETS, asset_url, shell_version
 from eventdesk.scanner.forms import ENTRANCE, IssueForm
+from eventdesk.urls import enrol_url
 
 bp = Blueprint("scanner", __name__)
 
@@ -36,14 +37,6 @@ SYNC_BATCH_SIZE = 500
 
 # -- organizers: the activity's scanner credentials -----------------------------------------
 
-
-def _managed_activity(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id)
-    if activity is None:
-        abort(404)
-    if not can_manage_activity(current_user, activity):
-        abort(403)
-    return activity
 
 
 def _issue_form(activity: Activity) -> IssueForm:
@@ -74,18 +67,16 @@ def _render_list(activity: Activity, form: IssueForm, status: int = 200):
 
 
 @bp.get("/manage/activities/<int:activity_id>/scanners")
-@login_required
-def credentials_list(activity_id: int):
+@activity_page(Need.manage)
+def credentials_list(activity: Activity):
     """The activity's scanner devices, and the form that issues one."""
-    activity = _managed_activity(activity_id)
     return _render_list(activity, _issue_form(activity))
 
 
 @bp.post("/manage/activities/<int:activity_id>/scanners")
-@login_required
-def issue(activity_id: int):
+@activity_page(Need.manage)
+def issue(activity: Activity):
     """Issue a scanner credential and show its one-time enrolment code as a QR code."""
-    activity = _managed_activity(activity_id)
     form = _issue_form(activity)
     if not form.validate_on_submit():
         return _render_list(activity, form, 400)
@@ -110,10 +101,9 @@ def issue(activity_id: int):
 
 
 @bp.post("/manage/activities/<int:activity_id>/scanners/<int:credential_id>/revoke")
-@login_required
-def revoke(activity_id: int, credential_id: int):
+@activity_page(Need.manage)
+def revoke(activity: Activity, credential_id: int):
     """Withdraw a device's access at once."""
-    activity = _managed_activity(activity_id)
     credential = db.session.get(ScannerCredential, credential_id)
     if credential is None or credential.activity_id != activity.id:
         abort(404)

@@ -14,10 +14,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from eventdesk.cli import transactional
+from eventdesk.core.languages import DEFAULT_LANGUAGE, normalise_language
 from eventdesk.core.models import Activity
 from eventdesk.core.services import imports
 from eventdesk.extensions import db
-from eventdesk.i18n import DEFAULT_LANGUAGE, normalise_language
 
 import_cli = AppGroup("import", help="Bulk imports from .xlsx or .csv files.")
 

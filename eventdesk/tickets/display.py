@@ -11,7 +11,7 @@ from eventdesk.core.models import RegistrationSource, ScanResult
 from eventdesk.core.scans.model import ScanOutcome
 from eventdesk.core.services.tickets import TicketState
 from eventdesk.errors import ServiceError, reason_message
-from eventdesk.web import local_time
+from eventdesk.formatting import local_time
 
 #: Flash category (and CSS class) of each result: green, amber, red.
 RESULT_CATEGORY = {

@@ -5,58 +5,36 @@ Staff who work at the activity (`access.can_work_at`) may do all of this except 
 tickets and see full phone and ID numbers, which need `access.can_manage_activity`.
 """
 
-import functools
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
+from eventdesk.auth.permissions import activity_page
 from eventdesk.core import qr
-from eventdesk.core.access import can_manage_activity, can_work_at
+from eventdesk.core.access import Need, can_manage_activity
 from eventdesk.core.identity import mask_name
 from eventdesk.core.models import Activity, Registration, RegistrationSource
 from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.scans.counts import activity_counts
 from eventdesk.core.search import search_text
 from eventdesk.core.services import registrations, tickets
-from eventdesk.core.urls import ticket_url
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 from eventdesk.tickets import queries
 from eventdesk.tickets.display import apply_service_error, display_name, outcome_category, outcome_message
 from eventdesk.tickets.forms import CheckInForm, RevokeForm, StaffRegistrationForm, TryTicketForm
 from eventdesk.tickets.views import bp
+from eventdesk.urls import ticket_url
 from eventdesk.web import MAX_ID, id_arg
 
 PER_PAGE = 50
 #: Tickets on one printed sheet page: 25 A4 pages of 2 × 4.
 SHEET_PER_PAGE = 200
 PREFIX = "/manage/activities/<int:activity_id>/registrations"
-
-
-def activity_page(access: str = "work"):
-    """Signed in and allowed at the activity in the URL: ``work`` (register, check in) or ``manage``.
-
-    The view receives the `Activity` instead of its id. Unknown activity: 404; not allowed: 403.
-    """
-    allowed = can_manage_activity if access == "manage" else can_work_at
-
-    def decorator(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapper(activity_id: int, **kwargs):
-            activity = db.get_or_404(Activity, activity_id)
-            if not allowed(current_user, activity):
-                abort(403)
-            return view(activity, **kwargs)
-
-        wrapper.required_access = access
-        return wrapper
-
-    return decorator
 
 
 def _registration_of(activity: Activity, registration_id: int) -> Registration:
@@ -82,7 +60,7 @@ def _page_head(activity: Activity) -> dict:
 
 
 @bp.get(PREFIX, endpoint="registrations")
-@activity_page("work")
+@activity_page(Need.work)
 def list_registrations(activity: Activity):
     """The activity's registrations: search by name, phone tail or ticket code; tick people present."""
     query = search_text(request.args.get("q"))
@@ -106,7 +84,7 @@ def list_registrations(activity: Activity):
 
 
 @bp.route(f"{PREFIX}/new", methods=["GET", "POST"])
-@activity_page("work")
+@activity_page(Need.work)
 def new_registration(activity: Activity):
     """Register someone on their behalf (at the desk, or from a phone call)."""
     form = StaffRegistrationForm()
@@ -131,7 +109,7 @@ def new_registration(activity: Activity):
 
 
 @bp.get(f"{PREFIX}/<int:registration_id>", endpoint="registration")
-@activity_page("work")
+@activity_page(Need.work)
 def show_registration(activity: Activity, registration_id: int):
     """One registration: the person, the ticket, and every scan of it."""
     registration = _registration_of(activity, registration_id)
@@ -153,7 +131,7 @@ def show_registration(activity: Activity, registration_id: int):
 
 
 @bp.post(f"{PREFIX}/<int:registration_id>/check-in")
-@activity_page("work")
+@activity_page(Need.work)
 def check_in(activity: Activity, registration_id: int):
     """Tick a person present: a manual check-in at the entrance, judged like a scan."""
     registration = _registration_of(activity, registration_id)
@@ -168,7 +146,7 @@ def check_in(activity: Activity, registration_id: int):
 
 
 @bp.post(f"{PREFIX}/<int:registration_id>/revoke")
-@activity_page("manage")
+@activity_page(Need.manage)
 def revoke(activity: Activity, registration_id: int):
     """Cancel a ticket: it admits nobody from now on and no longer counts as registered."""
     registration = _registration_of(activity, registration_id)
@@ -182,7 +160,7 @@ def revoke(activity: Activity, registration_id: int):
 
 
 @bp.get(f"{PREFIX}/sheet")
-@activity_page("work")
+@activity_page(Need.work)
 def ticket_sheet(activity: Activity):
     """Printable A4 sheets of tickets (2 × 4 a page) for people without a phone: the ticked ones, or all."""
     chosen = [number for number in request.args.getlist("ids", type=int) if 0 < number <= MAX_ID]
@@ -207,7 +185,7 @@ def ticket_sheet(activity: Activity):
 
 
 @bp.route(f"{PREFIX}/test", methods=["GET", "POST"])
-@activity_page("work")
+@activity_page(Need.work)
 def try_ticket(activity: Activity):
     """Test a ticket: how the scanner would answer it here and now. Nothing is recorded."""
     form = TryTicketForm()

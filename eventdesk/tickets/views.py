@@ -17,12 +17,12 @@ from eventdesk.core.calendar import current_event
 from eventdesk.core.models import Activity, Registration, RegistrationSource
 from eventdesk.core.scans.requests import looks_like_token
 from eventdesk.core.services import registrations, tickets
-from eventdesk.core.urls import ticket_url
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 from eventdesk.tickets import display
 from eventdesk.tickets.display import apply_service_error
 from eventdesk.tickets.forms import RegistrationForm
+from eventdesk.urls import ticket_url
 from eventdesk.web import id_arg
 
 bp = Blueprint("tickets", __name__)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventdesk.core import audit, tokens
+from eventdesk.core.languages import normalise_language
 from eventdesk.core.models import (
     Activity,
     ApiToken,
@@ -23,7 +24,6 @@ from eventdesk.core.services.setup import apply_changes
 from eventdesk.core.text import clean_line
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
-from eventdesk.i18n import normalise_language
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200
