@@ -136,7 +136,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tally_cli)
     app.cli.add_command(demo_cli)
-    app.cli.add_command(import_cli)
+    app.cli.add_command(import_cli())
     app.cli.add_command(scanner_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(plan_cli)

@@ -17,6 +17,7 @@ from flask import current_app
 from werkzeug.security import check_password_hash
 
 from eventdesk.core import audit
+from eventdesk.core.kinds import all_kinds
 from eventdesk.core.models import (
     Activity,
     Booth,
@@ -259,6 +260,8 @@ class DemoResult:
 
 #: People per activity in the demo, and what their made-up names are built from.
 VISITORS_PER_ACTIVITY = 12
+#: The "device" the demo's scans and actions are recorded by.
+DEMO_DEVICE = "演示数据"
 DEMO_SURNAMES = "王李张刘陈杨赵黄周吴徐孙"
 DEMO_GIVEN_NAMES = [
     "秀英",
@@ -276,6 +279,19 @@ DEMO_GIVEN_NAMES = [
     "小燕",
 ]
 DEMO_VILLAGES = ["黄堡镇", "红土镇", "孙塬镇"]
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoContext:
+    """What a kind's demo data is made with (`ActivityKind.demo`)."""
+
+    event: Event
+    #: Departments by their demo code (``hrss``, ``health`` …).
+    departments: dict[str, Department]
+    #: The morning the demo's visitors came (09:00 local time on the demo's day).
+    morning: dt.datetime
+    #: Who the demo's scans and actions are recorded by.
+    scanner: Scanner
 
 
 def today() -> dt.date:
@@ -390,6 +406,7 @@ def _create(day: dt.date) -> tuple[Event, set[str]]:
 
     load_plan(event)
     _visitors(event, booths)
+    _kinds_demo(event, departments)
 
     created_logins = set()
     for login in LOGINS:
@@ -409,9 +426,9 @@ def _visitors(event: Event, booths: dict) -> None:
     """Registrations, check-ins, booth visits and walk-ins, so that the counts, the dashboard
     and the reports show something from the first minute. Made through the same services
     as real ones; the phone numbers are in a made-up range."""
-    scanner = Scanner(label="演示数据")
+    scanner = Scanner(label=DEMO_DEVICE)
     # Visitors came in the morning of the demo day, whatever day the demo is loaded on.
-    morning = dt.datetime.combine(event.starts_on, dt.time(9), tzinfo=ZoneInfo(TIMEZONE))
+    morning = _demo_morning(event)
     for index, activity in enumerate(
         db.session.scalars(sa.select(Activity).where(Activity.event_id == event.id).order_by(Activity.id))
     ):
@@ -466,6 +483,28 @@ def _visitors(event: Event, booths: dict) -> None:
         )
         noon = morning + dt.timedelta(hours=3)
         judge_scans(borrowed_connection(), info, scanner, requests, channel="manual", now=noon)
+
+
+def _kinds_demo(event: Event, departments: dict[str, Department]) -> None:
+    """Each kind fills its demo activities through its own services (employers, households …)."""
+    context = DemoContext(
+        event=event,
+        departments=departments,
+        morning=_demo_morning(event),
+        scanner=Scanner(label=DEMO_DEVICE),
+    )
+    by_kind: dict[str, list[Activity]] = {}
+    for activity in db.session.scalars(
+        sa.select(Activity).where(Activity.event_id == event.id).order_by(Activity.id)
+    ):
+        by_kind.setdefault(activity.kind, []).append(activity)
+    for kind in all_kinds():
+        if kind.demo is not None and kind.name in by_kind:
+            kind.demo(by_kind[kind.name], context)
+
+
+def _demo_morning(event: Event) -> dt.datetime:
+    return dt.datetime.combine(event.starts_on, dt.time(9), tzinfo=ZoneInfo(TIMEZONE))
 
 
 def _scopes(login: DemoLogin, districts: dict, departments: dict, booths: dict) -> users.Scopes:

@@ -27,6 +27,10 @@ REASONS = {
     "not_latest": _l("Only the ticket's latest entry or exit can be undone."),
     "credential_expired": _l("This scanner's access has expired. Ask an organizer for a new one."),
     "credential_revoked": _l("This scanner's access has been withdrawn."),
+    # Actions (API.md, activity kinds)
+    "not_offered": _l("This booth does not record this."),
+    "void_window_passed": _l("It is too late to undo this here (30 minutes); ask an organizer."),
+    "client_action_id_reused": _l("This action id was already used for a different action."),
     # Registration
     "already_registered": _l(
         "This name and phone number are already registered for this activity. Open the link "
@@ -113,8 +117,9 @@ REASONS = {
 
 
 def register_reasons(reasons: dict) -> None:
-    """Add an activity kind's own reason codes (codes must not clash with existing ones)."""
-    clash = set(reasons) & set(REASONS)
+    """Add an activity kind's own reason codes (codes must not clash with other ones; the same
+    kind registered again, as in every app a test builds, is no clash)."""
+    clash = {code for code, message in reasons.items() if code in REASONS and REASONS[code] is not message}
     if clash:
         raise ValueError(f"reason codes already defined: {sorted(clash)}")
     REASONS.update(reasons)

@@ -36,3 +36,9 @@ def activity_when(activity: Activity) -> tuple[str, str]:
 def kind_label(name: str) -> str:
     kind = get_kind(name)
     return str(kind.label) if kind else name
+
+
+def kind_registration_notice(name: str) -> str | None:
+    """What an activity kind adds to the notice shown before registering (whom data is shared with)."""
+    kind = get_kind(name)
+    return str(kind.registration_notice) if kind and kind.registration_notice else None

@@ -13,7 +13,8 @@ from eventdesk.core import identity
 from eventdesk.core.languages import LANGUAGES
 from eventdesk.errors import ServiceError, reason_message
 from eventdesk.extensions import db
-from eventdesk.formatting import activity_when, kind_label, local_time
+from eventdesk.fieldforms import declared_inputs
+from eventdesk.formatting import activity_when, kind_label, kind_registration_notice, local_time
 
 _STATUS_CODES = {
     400: "bad_request",
@@ -156,6 +157,8 @@ def init_app(app: Flask) -> None:
         url_with_language=url_with_language,
         url_for_page=url_for_page,
         kind_label=kind_label,
+        kind_registration_notice=kind_registration_notice,
+        declared_inputs=declared_inputs,
         activity_when=activity_when,
     )
     app.jinja_env.filters.update(

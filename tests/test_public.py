@@ -7,7 +7,6 @@ import uuid
 import pytest
 
 from eventdesk.core import tally as core_tally
-from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.services import registrations
 from eventdesk.extensions import db
 from eventdesk.reports import public
@@ -119,7 +118,6 @@ def test_public_page_shows_kinds_public_metrics(app, kind_with_metrics):
     with app.app_context():
         activity = factories.activity(kind=kind_with_metrics.name)
         core_tally.feed(
-            borrowed_connection(),
             [
                 ((activity.day, activity.id, None, "jobs_offered"), 40),
                 ((activity.day, activity.id, None, "private_notes"), 9),

@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 
 from eventdesk.core import tally as core_tally
-from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.extensions import db
 from tests.support import factories
 from tests.support.openapi import check
@@ -113,9 +112,8 @@ def test_a_kinds_own_metrics_come_from_the_registry(app, kind_with_metrics):
     with app.app_context():
         activity = factories.activity(kind=kind_with_metrics.name, booths=1)
         booth = activity.booths[0]
-        connection = borrowed_connection()
         # What the kind's own service would feed when an employer posts jobs at its stand.
-        core_tally.feed(connection, [((activity.day, activity.id, booth.id, "jobs_offered"), 12)])
+        core_tally.feed([((activity.day, activity.id, booth.id, "jobs_offered"), 12)])
         token = factories.staff_token(factories.user("admin"))
         db.session.commit()
         activity_id, booth_id = activity.id, booth.id

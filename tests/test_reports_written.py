@@ -1,11 +1,13 @@
 """The written report of a day: for the city, a district and a department, in Chinese and English."""
 
+import dataclasses
 import re
 
 import pytest
 
+from eventdesk.core import kinds
+from eventdesk.core.kinds import FollowUp
 from eventdesk.extensions import db
-from eventdesk.reports import registry
 from tests.support import PROJECT_ROOT, factories
 from tests.support.scripted import scripted_day
 
@@ -114,9 +116,10 @@ def test_english_version(app, client, day):
 def test_follow_ups_section_appears_when_a_kind_provides_them(app, client, day, monkeypatch):
     def open_consultations(activity_ids, _day):
         for activity_id in activity_ids:
-            yield registry.FollowUp(activity_id=activity_id, summary="小额信贷咨询待答复", count=3)
+            yield FollowUp(activity_id=activity_id, summary="小额信贷咨询待答复", count=3)
 
-    monkeypatch.setitem(registry._FOLLOW_UPS, "consultation", open_consultations)
+    kind = dataclasses.replace(kinds.get_kind("consultation"), follow_ups=open_consultations)
+    monkeypatch.setitem(kinds._KINDS, "consultation", kind)
     sign_in(app, client)
     text = text_of(client.get(f"/reports/written/city?date={day['day'].isoformat()}").get_data(as_text=True))
     assert "需跟进事项" in text

@@ -14,7 +14,6 @@ from eventdesk.core import tally as core_tally
 from eventdesk.core.database import write_intent
 from eventdesk.core.kinds import ActivityKind, Metric
 from eventdesk.core.models import utcnow
-from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.services import tally as tally_service
 from eventdesk.core.tally import arrival_slot
 from eventdesk.extensions import db
@@ -78,7 +77,6 @@ def record_interview(activity_id, booth_id, moment, jobs, *, voids=None, fail=Fa
                 sa.insert(INTERVIEWS).values(fact).returning(INTERVIEWS.c.id)
             ).scalar_one()
             core_tally.feed(
-                borrowed_connection(),
                 [
                     ((day, activity_id, booth_id, "interviews"), sign),
                     ((day, activity_id, booth_id, "jobs_offered"), sign * jobs),

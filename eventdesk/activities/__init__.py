@@ -1,10 +1,13 @@
-"""The activity kinds. Each package here registers its kind; adding one is adding a package name."""
+"""The activity kinds. Each package here declares its `ActivityKind` as ``KIND``; adding one is
+adding its package name below."""
 
 from importlib import import_module
 
 from flask import Flask
 
-from eventdesk.core.kinds import register_kind
+from eventdesk.core.kinds import ActivityKind, register_kind
+from eventdesk.errors import register_reasons
+from eventdesk.extensions import csrf
 
 KIND_PACKAGES = (
     "eventdesk.activities.consultation",
@@ -16,8 +19,18 @@ KIND_PACKAGES = (
 
 def init_app(app: Flask) -> None:
     for name in KIND_PACKAGES:
-        package = import_module(name)
-        register_kind(package.KIND)
-        blueprint = getattr(package, "bp", None)
-        if blueprint is not None and blueprint.name not in app.blueprints:
+        install(app, import_module(name).KIND)
+
+
+def install(app: Flask, kind: ActivityKind) -> None:
+    """Register a kind and what it declares: reason codes, pages and API endpoints."""
+    register_kind(kind)
+    register_reasons(kind.reasons)
+    for blueprint in kind.blueprints:
+        if blueprint.name not in app.blueprints:
+            app.register_blueprint(blueprint)
+    for blueprint in kind.api_blueprints:
+        if blueprint.name not in app.blueprints:
+            # Bearer tokens, not cookies, authenticate the API: no cross-site form to forge.
+            csrf.exempt(blueprint)
             app.register_blueprint(blueprint)

@@ -8,4 +8,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer tokens, not cookies, authenticate the API, so there is no cross-site form to forge.
 csrf.exempt(bp)
 
-from eventdesk.api import activities, enrolment, openapi, registrations, scans, stream, tally  # noqa: E402, F401  (routes)
+from eventdesk.api import actions, activities, enrolment, openapi, registrations, scans, stream, tally  # noqa: E402, F401  (routes)

@@ -8,24 +8,25 @@ import copy
 from flask import jsonify
 
 from eventdesk.api import bp
+from eventdesk.core.kinds import all_kinds
 from eventdesk.errors import REASONS
 
 
-def _ref(name: str) -> dict:
+def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _json(schema: dict, description: str) -> dict:
+def json_content(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _error(description: str) -> dict:
-    return _json(_ref("Error"), description)
+def error_content(description: str) -> dict:
+    return json_content(ref("Error"), description)
 
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _TIME = {"type": "string", "format": "date-time", "description": "RFC 3339 with the event's offset"}
-_ID = {"type": "integer", "minimum": 1}
+ID = {"type": "integer", "minimum": 1}
 
 SCHEMAS = {
     "Error": {
@@ -48,7 +49,7 @@ SCHEMAS = {
         "required": ["id", "kind", "name", "site", "district", "opens_at", "closes_at", "registration_open"],
         "additionalProperties": False,
         "properties": {
-            "id": _ID,
+            "id": ID,
             "kind": {"type": "string", "examples": ["consultation", "jobfair", "health", "handover"]},
             "name": {"type": "string"},
             "site": {"type": "string"},
@@ -62,7 +63,7 @@ SCHEMAS = {
         "type": "object",
         "required": ["id", "name", "department"],
         "additionalProperties": False,
-        "properties": {"id": _ID, "name": {"type": "string"}, "department": _NULLABLE_STRING},
+        "properties": {"id": ID, "name": {"type": "string"}, "department": _NULLABLE_STRING},
     },
     "Counts": {
         "type": "object",
@@ -97,7 +98,7 @@ SCHEMAS = {
                     "required": ["id", "name", "visits", "walk_ins"],
                     "additionalProperties": False,
                     "properties": {
-                        "id": _ID,
+                        "id": ID,
                         "name": {"type": "string"},
                         "visits": {"type": "integer"},
                         "walk_ins": {"type": "integer"},
@@ -111,6 +112,78 @@ SCHEMAS = {
             },
         },
     },
+    "ActionField": {
+        "type": "object",
+        "required": ["name", "label", "type", "required"],
+        "properties": {
+            "name": {"type": "string"},
+            "label": {"type": "string", "description": "in the caller's language"},
+            "type": {"enum": ["text", "number", "boolean", "choice", "date"]},
+            "required": {"type": "boolean"},
+            "choices": {
+                "type": "array",
+                "description": "computed for the booth (its postings, its stock, its services)",
+                "items": {
+                    "type": "object",
+                    "required": ["value", "label"],
+                    "properties": {"value": {"type": "string"}, "label": {"type": "string"}},
+                },
+            },
+            "minimum": {"type": "integer"},
+            "maximum": {"type": "integer"},
+            "max_length": {"type": "integer"},
+        },
+    },
+    "ActionList": {
+        "type": "object",
+        "required": ["actions"],
+        "additionalProperties": False,
+        "properties": {
+            "actions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "label", "ticket", "fields"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "name": {"type": "string"},
+                        "label": {"type": "string"},
+                        "ticket": {"enum": ["required", "optional", "none"]},
+                        "fields": {"type": "array", "items": ref("ActionField")},
+                    },
+                },
+            }
+        },
+    },
+    "ActionRequest": {
+        "type": "object",
+        "required": ["client_action_id"],
+        "description": "At most one of token, registration_id, ticket_code names the person.",
+        "properties": {
+            "client_action_id": {"type": "string", "format": "uuid", "description": "made by the device"},
+            "booth_id": ID,
+            "token": {"type": "string", "minLength": 1, "maxLength": 2048},
+            "registration_id": ID,
+            "ticket_code": {"type": "string", "minLength": 1, "maxLength": 32},
+            "fields": {
+                "type": "object",
+                "description": "the action's fields, as GET …/actions describes them",
+            },
+            "recorded_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "ActionAnswer": {
+        "type": "object",
+        "required": ["action_id", "action", "result", "counts"],
+        "description": "An action that makes something names it too (application_id, consultation_id …).",
+        "properties": {
+            "action_id": ID,
+            "action": {"type": "string"},
+            "result": {"const": "recorded"},
+            "counts": ref("Counts"),
+        },
+        "additionalProperties": {"type": ["integer", "string", "null"]},
+    },
     "ScanRequest": {
         "type": "object",
         "required": ["client_scan_id"],
@@ -122,13 +195,13 @@ SCHEMAS = {
                 "maxLength": 2048,
                 "description": "the bare ticket token or the whole ticket URL read from the QR code",
             },
-            "registration_id": _ID,
+            "registration_id": ID,
             "ticket_code": {"type": "string", "maxLength": 32},
-            "booth_id": {**_ID, "description": "absent at the activity's entrance"},
+            "booth_id": {**ID, "description": "absent at the activity's entrance"},
             "direction": {"type": "string", "enum": ["in", "out"], "default": "in"},
             "scanned_at": {**_TIME, "description": "when the device scanned (offline scans)"},
             "activity_id": {
-                **_ID,
+                **ID,
                 "description": "required with a staff token; a scanner's credential names it",
             },
         },
@@ -140,9 +213,9 @@ SCHEMAS = {
             "kind": {"const": "walkin", "description": "required inside a batch"},
             "client_scan_id": {"type": "string", "format": "uuid"},
             "count": {"type": "integer", "minimum": 1, "maximum": 500, "default": 1},
-            "booth_id": _ID,
+            "booth_id": ID,
             "scanned_at": _TIME,
-            "activity_id": _ID,
+            "activity_id": ID,
         },
     },
     "ScanResult": {
@@ -188,10 +261,10 @@ SCHEMAS = {
                 "type": "object",
                 "required": ["id", "name"],
                 "additionalProperties": False,
-                "properties": {"id": _ID, "name": {"type": "string"}},
+                "properties": {"id": ID, "name": {"type": "string"}},
             },
             "field": {"type": "string", "description": "a malformed batch item: the input at fault"},
-            "counts": _ref("Counts"),
+            "counts": ref("Counts"),
         },
     },
     "RegistrationRequest": {
@@ -214,7 +287,7 @@ SCHEMAS = {
         "required": ["registration_id", "ticket_url", "ticket_code", "token"],
         "additionalProperties": False,
         "properties": {
-            "registration_id": _ID,
+            "registration_id": ID,
             "ticket_url": {"type": "string", "format": "uri"},
             "ticket_code": {"type": "string", "description": "short, to read aloud"},
             "token": {"type": "string"},
@@ -240,7 +313,7 @@ SCHEMAS = {
                     ],
                     "additionalProperties": False,
                     "properties": {
-                        "registration_id": _ID,
+                        "registration_id": ID,
                         "name_masked": {"type": "string"},
                         "phone_masked": {"type": "string"},
                         "category": {"type": "string"},
@@ -263,12 +336,12 @@ SCHEMAS = {
             "activity": {
                 "type": "object",
                 "required": ["id", "name", "kind"],
-                "properties": {"id": _ID, "name": {"type": "string"}, "kind": {"type": "string"}},
+                "properties": {"id": ID, "name": {"type": "string"}, "kind": {"type": "string"}},
             },
             "booth": {
                 "type": ["object", "null"],
                 "required": ["id", "name"],
-                "properties": {"id": _ID, "name": {"type": "string"}},
+                "properties": {"id": ID, "name": {"type": "string"}},
             },
         },
     },
@@ -291,9 +364,9 @@ SCHEMAS = {
         "properties": {
             "date": {"type": "string", "format": "date", "description": "the event's local day"},
             "district": {"type": "string"},
-            "site_id": _ID,
+            "site_id": ID,
             "site": {"type": "string"},
-            "activity_id": _ID,
+            "activity_id": ID,
             "activity": {"type": "string"},
             "kind": {"type": "string", "examples": ["consultation", "jobfair", "health", "handover"]},
             "department": {
@@ -318,106 +391,158 @@ SCHEMAS = {
     },
 }
 
-_ACTIVITY_ID = {"name": "activity_id", "in": "path", "required": True, "schema": _ID}
-_UNAUTHORIZED = {"401": _error("no valid credential"), "403": _error("a valid credential without the right")}
-_SCANNER = [{"bearer": []}]
+ACTIVITY_ID = {"name": "activity_id", "in": "path", "required": True, "schema": ID}
+UNAUTHORIZED = {
+    "401": error_content("no valid credential"),
+    "403": error_content("a valid credential without the right"),
+}
+BEARER = [{"bearer": []}]
 
 PATHS = {
     "/activities": {
         "get": {
             "summary": "Activities of the current event (or ?event=ID) the staff member may see",
-            "security": _SCANNER,
-            "parameters": [{"name": "event", "in": "query", "required": False, "schema": _ID}],
+            "security": BEARER,
+            "parameters": [{"name": "event", "in": "query", "required": False, "schema": ID}],
             "responses": {
-                "200": _json({"type": "array", "items": _ref("Activity")}, "activities"),
-                "404": _error("no such event"),
-                **_UNAUTHORIZED,
+                "200": json_content({"type": "array", "items": ref("Activity")}, "activities"),
+                "404": error_content("no such event"),
+                **UNAUTHORIZED,
             },
         }
     },
     "/activities/{activity_id}": {
         "get": {
             "summary": "One activity",
-            "security": _SCANNER,
-            "parameters": [_ACTIVITY_ID],
+            "security": BEARER,
+            "parameters": [ACTIVITY_ID],
             "responses": {
-                "200": _json(_ref("Activity"), "the activity"),
-                "404": _error("not found"),
-                **_UNAUTHORIZED,
+                "200": json_content(ref("Activity"), "the activity"),
+                "404": error_content("not found"),
+                **UNAUTHORIZED,
             },
         }
     },
     "/activities/{activity_id}/booths": {
         "get": {
             "summary": "Booths of an activity",
-            "security": _SCANNER,
-            "parameters": [_ACTIVITY_ID],
+            "security": BEARER,
+            "parameters": [ACTIVITY_ID],
             "responses": {
-                "200": _json({"type": "array", "items": _ref("Booth")}, "booths"),
-                "404": _error("not found"),
-                **_UNAUTHORIZED,
+                "200": json_content({"type": "array", "items": ref("Booth")}, "booths"),
+                "404": error_content("not found"),
+                **UNAUTHORIZED,
             },
         }
     },
     "/activities/{activity_id}/counts": {
         "get": {
             "summary": "The activity's live counts",
-            "security": _SCANNER,
-            "parameters": [_ACTIVITY_ID],
+            "security": BEARER,
+            "parameters": [ACTIVITY_ID],
             "responses": {
-                "200": _json(_ref("Counts"), "counts"),
-                "404": _error("not found"),
-                **_UNAUTHORIZED,
+                "200": json_content(ref("Counts"), "counts"),
+                "404": error_content("not found"),
+                **UNAUTHORIZED,
+            },
+        }
+    },
+    "/activities/{activity_id}/actions": {
+        "get": {
+            "summary": "The actions the caller may record at a booth (its kind's, with their fields)",
+            "security": BEARER,
+            "parameters": [
+                ACTIVITY_ID,
+                {"name": "booth_id", "in": "query", "required": False, "schema": ID},
+            ],
+            "responses": {
+                "200": json_content(ref("ActionList"), "the actions offered there"),
+                "404": error_content("no such activity or booth"),
+                **UNAUTHORIZED,
+            },
+        }
+    },
+    "/activities/{activity_id}/actions/{name}": {
+        "post": {
+            "summary": "Record an action (an application, a consultation, a service, a handover …)",
+            "description": (
+                "The same client_action_id with the same content is answered with the first answer "
+                "(200); with other content it is refused (409 client_action_id_reused)."
+            ),
+            "security": BEARER,
+            "parameters": [
+                ACTIVITY_ID,
+                {
+                    "name": "name",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "maxLength": 30},
+                },
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": ref("ActionRequest")}},
+            },
+            "responses": {
+                "201": json_content(ref("ActionAnswer"), "recorded"),
+                "200": json_content(ref("ActionAnswer"), "a replay, answered as the first time"),
+                "400": error_content("malformed request"),
+                "404": error_content("no such activity or action"),
+                "409": error_content(
+                    "a rule refused it: the kind's codes, wrong_booth, not_offered, unknown_token, …"
+                ),
+                "422": error_content("invalid_field: a field missing or out of its type or choices"),
+                **UNAUTHORIZED,
             },
         }
     },
     "/activities/{activity_id}/lookup": {
         "get": {
             "summary": "Find tickets by name, last four phone digits or ticket code (masked results)",
-            "security": _SCANNER,
+            "security": BEARER,
             "parameters": [
-                _ACTIVITY_ID,
+                ACTIVITY_ID,
                 {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 50}},
             ],
             "responses": {
-                "200": _json(_ref("LookupResult"), "matches"),
-                "400": _error("no query"),
-                **_UNAUTHORIZED,
+                "200": json_content(ref("LookupResult"), "matches"),
+                "400": error_content("no query"),
+                **UNAUTHORIZED,
             },
         }
     },
     "/activities/{activity_id}/registrations": {
         "post": {
             "summary": "Register a person (public, rate-limited; with a staff token, on someone's behalf)",
-            "parameters": [_ACTIVITY_ID],
+            "parameters": [ACTIVITY_ID],
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _ref("RegistrationRequest")}},
+                "content": {"application/json": {"schema": ref("RegistrationRequest")}},
             },
             "responses": {
-                "201": _json(_ref("Registration"), "registered; the ticket"),
-                "400": _error("bad input"),
-                "403": _error("registration_closed"),
-                "404": _error("no such activity"),
-                "409": _error("already_registered, phone_limit or capacity_full"),
-                "429": _error("rate_limited"),
+                "201": json_content(ref("Registration"), "registered; the ticket"),
+                "400": error_content("bad input"),
+                "403": error_content("registration_closed"),
+                "404": error_content("no such activity"),
+                "409": error_content("already_registered, phone_limit or capacity_full"),
+                "429": error_content("rate_limited"),
             },
         }
     },
     "/scans": {
         "post": {
             "summary": "Judge one scan (a judged scan is an answer: 200)",
-            "security": _SCANNER,
+            "security": BEARER,
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _ref("ScanRequest")}},
+                "content": {"application/json": {"schema": ref("ScanRequest")}},
             },
             "responses": {
-                "200": _json(_ref("ScanResult"), "the judged scan, with the activity's counts"),
-                "400": _error("malformed request"),
-                "409": _error("client_scan_id_reused"),
-                "413": _error("body_too_large"),
-                **_UNAUTHORIZED,
+                "200": json_content(ref("ScanResult"), "the judged scan, with the activity's counts"),
+                "400": error_content("malformed request"),
+                "409": error_content("client_scan_id_reused"),
+                "413": error_content("body_too_large"),
+                **UNAUTHORIZED,
             },
         }
     },
@@ -425,7 +550,7 @@ PATHS = {
         "post": {
             "summary": "Judge an offline queue in order",
             "description": "An expired (not revoked) credential may still sync the scans it made in time.",
-            "security": _SCANNER,
+            "security": BEARER,
             "requestBody": {
                 "required": True,
                 "content": {
@@ -437,7 +562,7 @@ PATHS = {
                                 "scans": {
                                     "type": "array",
                                     "maxItems": 1000,
-                                    "items": {"anyOf": [_ref("ScanRequest"), _ref("WalkinRequest")]},
+                                    "items": {"anyOf": [ref("ScanRequest"), ref("WalkinRequest")]},
                                 }
                             },
                         }
@@ -445,20 +570,59 @@ PATHS = {
                 },
             },
             "responses": {
-                "200": _json(
+                "200": json_content(
                     {
                         "type": "object",
                         "required": ["results"],
                         "properties": {
-                            "results": {"type": "array", "items": _ref("ScanResult")},
-                            "counts": _ref("Counts"),
+                            "results": {"type": "array", "items": ref("ScanResult")},
+                            "counts": ref("Counts"),
                         },
                     },
                     "one result per item, in order (without counts), and the counts once",
                 ),
-                "400": _error("malformed envelope"),
-                "413": _error("batch_too_large or body_too_large: nothing written"),
-                **_UNAUTHORIZED,
+                "400": error_content("malformed envelope"),
+                "413": error_content("batch_too_large or body_too_large: nothing written"),
+                **UNAUTHORIZED,
+            },
+        }
+    },
+    "/actions/{action_id}/void": {
+        "post": {
+            "summary": "Take an action back: its figures are undone, the fact stays with its void",
+            "description": (
+                "Staff who manage the activity, any; the scanner or staff member who recorded it, within "
+                "30 minutes."
+            ),
+            "security": BEARER,
+            "parameters": [{"name": "action_id", "in": "path", "required": True, "schema": ID}],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["reason"],
+                            "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 500}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": json_content(
+                    {
+                        "type": "object",
+                        "required": ["action_id", "voided", "counts"],
+                        "additionalProperties": False,
+                        "properties": {"action_id": ID, "voided": {"const": True}, "counts": ref("Counts")},
+                    },
+                    "voided, and the counts without it",
+                ),
+                "400": error_content("malformed request"),
+                "404": error_content("no such action"),
+                "409": error_content("already_voided or void_window_passed"),
+                "422": error_content("invalid_field: no reason"),
+                **UNAUTHORIZED,
             },
         }
     },
@@ -469,8 +633,8 @@ PATHS = {
                 "A scanner may undo its own scans of the last 30 minutes; staff who manage the activity, "
                 "any. An entrance scan can be undone only while it is the ticket's latest one."
             ),
-            "security": _SCANNER,
-            "parameters": [{"name": "scan_id", "in": "path", "required": True, "schema": _ID}],
+            "security": BEARER,
+            "parameters": [{"name": "scan_id", "in": "path", "required": True, "schema": ID}],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -480,42 +644,42 @@ PATHS = {
                             "required": ["client_scan_id"],
                             "properties": {
                                 "client_scan_id": {"type": "string", "format": "uuid"},
-                                "activity_id": {**_ID, "description": "required with a staff token"},
+                                "activity_id": {**ID, "description": "required with a staff token"},
                             },
                         }
                     }
                 },
             },
             "responses": {
-                "200": _json(
+                "200": json_content(
                     {
                         "type": "object",
                         "required": ["scan_id", "voided_scan_id", "counts"],
                         "additionalProperties": False,
-                        "properties": {"scan_id": _ID, "voided_scan_id": _ID, "counts": _ref("Counts")},
+                        "properties": {"scan_id": ID, "voided_scan_id": ID, "counts": ref("Counts")},
                     },
                     "the correction, and the counts without the undone scan",
                 ),
-                "400": _error("malformed request"),
-                "404": _error("no such scan at this activity"),
-                "409": _error("not_voidable, already_voided, not_latest or client_scan_id_reused"),
-                **_UNAUTHORIZED,
+                "400": error_content("malformed request"),
+                "404": error_content("no such scan at this activity"),
+                "409": error_content("not_voidable, already_voided, not_latest or client_scan_id_reused"),
+                **UNAUTHORIZED,
             },
         }
     },
     "/walkins": {
         "post": {
             "summary": "Count people who came without a ticket (entrance, or visits at a booth)",
-            "security": _SCANNER,
+            "security": BEARER,
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _ref("WalkinRequest")}},
+                "content": {"application/json": {"schema": ref("WalkinRequest")}},
             },
             "responses": {
-                "200": _json(_ref("ScanResult"), "the judged walk-in, with the activity's counts"),
-                "400": _error("malformed request"),
-                "409": _error("client_scan_id_reused"),
-                **_UNAUTHORIZED,
+                "200": json_content(ref("ScanResult"), "the judged walk-in, with the activity's counts"),
+                "400": error_content("malformed request"),
+                "409": error_content("client_scan_id_reused"),
+                **UNAUTHORIZED,
             },
         }
     },
@@ -528,15 +692,15 @@ PATHS = {
                 "GET /activities/{activity_id}/counts; the stream opens with every activity's counts."
             ),
             "security": [{"bearer": []}, {"session": []}],
-            "parameters": [{"name": "event", "in": "query", "required": False, "schema": _ID}],
+            "parameters": [{"name": "event", "in": "query", "required": False, "schema": ID}],
             "responses": {
                 "200": {
                     "description": "the stream",
                     "content": {"text/event-stream": {"schema": {"type": "string"}}},
                 },
-                "404": _error("no current event"),
-                "503": _error("streams_busy: too many open streams on this worker; poll instead"),
-                **_UNAUTHORIZED,
+                "404": error_content("no current event"),
+                "503": error_content("streams_busy: too many open streams on this worker; poll instead"),
+                **UNAUTHORIZED,
             },
         }
     },
@@ -553,20 +717,20 @@ PATHS = {
                     "schema": {"type": "string", "format": "date"},
                     "description": "YYYY-MM-DD; default: today in the current event's time zone",
                 },
-                {"name": "event", "in": "query", "required": False, "schema": _ID},
+                {"name": "event", "in": "query", "required": False, "schema": ID},
             ],
             "responses": {
-                "200": _json(
+                "200": json_content(
                     {
                         "type": "object",
                         "required": ["rows"],
                         "additionalProperties": False,
-                        "properties": {"rows": {"type": "array", "items": _ref("TallyRow")}},
+                        "properties": {"rows": {"type": "array", "items": ref("TallyRow")}},
                     },
                     "the figures in long form",
                 ),
-                "400": _error("invalid_field: date or event"),
-                **_UNAUTHORIZED,
+                "400": error_content("invalid_field: date or event"),
+                **UNAUTHORIZED,
             },
         }
     },
@@ -586,8 +750,8 @@ PATHS = {
                 },
             },
             "responses": {
-                "200": _json(_ref("Enrolment"), "the device's token; the code is spent"),
-                "400": _error("enrol_code_used"),
+                "200": json_content(ref("Enrolment"), "the device's token; the code is spent"),
+                "400": error_content("enrol_code_used"),
             },
         }
     },
@@ -598,6 +762,10 @@ def document() -> dict:
     # Read when asked: activity kinds and areas add their reason codes as the app starts.
     schemas = copy.deepcopy(SCHEMAS)
     schemas["Error"]["properties"]["error"]["properties"]["code"]["enum"] = sorted(REASONS)
+    paths = dict(PATHS)
+    for kind in all_kinds():
+        paths.update(copy.deepcopy(dict(kind.openapi_paths)))
+        schemas.update(copy.deepcopy(dict(kind.openapi_schemas)))
     return {
         "openapi": "3.1.0",
         "info": {
@@ -609,7 +777,7 @@ def document() -> dict:
             ),
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": PATHS,
+        "paths": paths,
         "components": {
             "schemas": schemas,
             "securitySchemes": {

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from eventdesk.core import news
 from eventdesk.core.models import WHOLE_ACTIVITY
-from eventdesk.core.rawdb import RawConnection
+from eventdesk.core.rawdb import RawConnection, borrowed_connection
 
 REGISTERED = "registered"
 CHECKED_IN = "checked_in"
@@ -68,6 +68,15 @@ class TallyDelta:
     def add(self, day: dt.date, activity_id: int, booth_id: int | None, metric: str, amount: int = 1):
         self.figures[(day, activity_id, booth_id or WHOLE_ACTIVITY, metric)] += amount
 
+    def check_in(
+        self, day: dt.date, activity_id: int, moment: dt.datetime, present_metrics=(), amount: int = 1
+    ) -> None:
+        """A ticket's holder checked in (or, with amount -1, no longer checked in) at `moment`."""
+        self.add(day, activity_id, None, CHECKED_IN, amount)
+        for metric in present_metrics:
+            self.add(day, activity_id, None, metric, amount)
+        self.arrive(activity_id, moment, amount)
+
     def arrive(self, activity_id: int, moment: dt.datetime, people: int = 1):
         """People arrived (checked in, or walked in at the entrance) at `moment`."""
         self.arrivals[(activity_id, arrival_slot(moment))] += people
@@ -110,9 +119,13 @@ def write_delta(connection: RawConnection, delta: TallyDelta) -> None:
         connection.execute(_UPSERT_ARRIVALS.format(rows=rows), params)
 
 
-def feed(connection: RawConnection, changes: Iterable[tuple[TallyKey, int]]) -> None:
-    """Add individual changes, e.g. from an activity kind's service."""
+def feed(changes: Iterable[tuple[TallyKey, int]], *, session=None) -> None:
+    """Add changes to the tally in the ORM session's transaction, with the facts they come from.
+
+    The one call every service outside the check-in path uses (registrations, kinds' actions
+    and standing figures); dashboards hear of the change once the transaction commits.
+    """
     delta = TallyDelta()
     for (day, activity_id, booth_id, metric), amount in changes:
         delta.add(day, activity_id, booth_id, metric, amount)
-    write_delta(connection, delta)
+    write_delta(borrowed_connection(session), delta)

@@ -28,6 +28,8 @@ class ActivityFigures:
     arrivals: list[tuple[str, int]]
     #: (label, value) of the activity kind's own figures.
     kind_metrics: list[tuple[str, int]]
+    #: The kind's own tiles, when it draws them (given ``figures`` and ``metrics``).
+    kind_template: str | None = None
 
     @property
     def booth_bars(self) -> list[tuple[str, int]]:
@@ -70,6 +72,7 @@ def day_board(user: User, event: Event, day: dt.date, language: str) -> DayBoard
             counts=counts[a.id],
             arrivals=_chart_series(a, arrivals.get(a.id, {})),
             kind_metrics=_kind_metrics(a.kind, counts[a.id]["metrics"]),
+            kind_template=getattr(get_kind(a.kind), "dashboard_template", None),
         )
         for a in activities
     ]

@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 
 from eventdesk.auth.permissions import activity_page, city_wide_required, roles_required
 from eventdesk.core.access import Need, activity_clause, can_manage_activity, is_city_wide
+from eventdesk.core.kinds import get_kind
 from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site, User
 from eventdesk.core.services import activities, setup, users
 from eventdesk.errors import ServiceError
@@ -313,8 +314,14 @@ def activity_new():
 @activity_page(Need.view)
 def activity_detail(activity: Activity):
     """An activity's facts, its lead and cooperating departments, and its booths."""
+    kind = get_kind(activity.kind)
+    links = list(kind.activity_links(activity, current_user)) if kind and kind.activity_links else []
     return render_template(
-        "manage/activity.html", activity=activity, may_manage=can_manage_activity(current_user, activity)
+        "manage/activity.html",
+        activity=activity,
+        may_manage=can_manage_activity(current_user, activity),
+        kind_links=links,
+        has_actions=bool(kind and kind.actions),
     )
 
 

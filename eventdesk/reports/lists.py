@@ -1,6 +1,6 @@
 """The lists every activity has: its registrations and its check-ins (accepted ticket scans).
 
-Kinds add their own lists through `eventdesk.reports.registry.register_list`.
+Kinds declare their own lists in their `ActivityKind` (``lists``).
 """
 
 import datetime as dt
@@ -14,7 +14,7 @@ from eventdesk.core.identity import mask_id_number, mask_name, mask_phone
 from eventdesk.core.models import Activity, Booth, Person, Registration, Scan, ScanKind, ScanResult, User
 from eventdesk.extensions import db
 from eventdesk.reports.exports import Column, Sheet
-from eventdesk.reports.registry import ListExport, register_list
+from eventdesk.reports.registry import CORE_LISTS, ListExport
 
 CATEGORY_LABELS = {
     "general": _l("General public"),
@@ -146,8 +146,7 @@ CHECKINS = ListExport(
     by_day=True,
 )
 
-register_list(REGISTRATIONS)
-register_list(CHECKINS)
+CORE_LISTS += [REGISTRATIONS, CHECKINS]
 
 
 def list_sheet(export: ListExport, activity: Activity, user: User, day: dt.date | None = None) -> Sheet:

@@ -4,6 +4,7 @@ The core counts are API.md's count definitions; every activity kind adds the met
 declares in the kind registry. Nothing here names a kind.
 """
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from eventdesk.core import tally
@@ -61,9 +62,14 @@ def label(name: str) -> str:
     if name in _CORE_LABELS:
         return str(_CORE_LABELS[name])
     for kind in all_kinds():
-        for metric in kind.metrics:
-            if metric.name == name:
-                return str(metric.label)
+        metric = kind.metric(name)
+        if metric is None:
+            continue
+        if "." not in name:
+            return str(metric.label)
+        key = name.split(".", 1)[1]
+        part = metric.breakdown_labels().get(key, key)
+        return _("%(metric)s: %(part)s", metric=metric.label, part=part)
     return name
 
 
@@ -81,7 +87,13 @@ def ordered(names) -> list[str]:
     for kind in all_kinds():
         order += [m.name for m in kind.metrics if m.name not in order]
     position = {name: i for i, name in enumerate(order)}
-    return sorted(set(names), key=lambda name: (position.get(name, len(order)), name))
+
+    def place(name: str) -> tuple:
+        # A breakdown row (``consultations.employment``) follows the metric it breaks down.
+        base = name.split(".", 1)[0]
+        return (position.get(base, len(order)), base != name, name)
+
+    return sorted(set(names), key=place)
 
 
 def public_metrics() -> list[Metric]:

@@ -96,7 +96,11 @@ def activity_lists(activity: Activity):
     return render_template(
         "reports/lists.html",
         activity=activity,
-        exports=registry.lists_for(activity),
+        exports=[
+            export
+            for export in registry.lists_for(activity)
+            if not export.organizers_only or can_manage_activity(current_user, activity)
+        ],
         form=DayForm(data={"date": activity.day}),
         personal_in_full=can_manage_activity(current_user, activity),
     )
@@ -106,9 +110,11 @@ def activity_lists(activity: Activity):
 @activity_page(Need.view)
 def list_file(activity: Activity, name: str, fmt: str):
     """One list of an activity as XLSX or CSV; personal data in full only for those who manage it."""
-    export = registry.get_list(name)
-    if export is None or fmt not in FORMATS or not export.applies_to(activity):
+    export = registry.get_list(activity, name)
+    if export is None or fmt not in FORMATS:
         abort(404)
+    if export.organizers_only and not can_manage_activity(current_user, activity):
+        abort(403)
     day = requested_day() if export.by_day and request.args.get("date") else None
     sheet: Sheet = lists.list_sheet(export, activity, current_user, day)
     data = xlsx_bytes([sheet]) if fmt == "xlsx" else csv_bytes(sheet)

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from eventdesk.core.access import is_city_wide
 from eventdesk.core.calendar import current_event
+from eventdesk.core.kinds import FollowUp, Panel, all_kinds
 from eventdesk.core.models import Activity, Booth, Department, District, Role, Site, User, activity_cooperator
 from eventdesk.extensions import db
 from eventdesk.formatting import local_time
@@ -154,7 +155,9 @@ class WrittenReport:
     sections: list[ActivitySection]
     departments: list[DepartmentPart]
     #: None when no activity kind provides follow-ups (the section is left out).
-    follow_ups: list[registry.FollowUp] | None
+    follow_ups: list[FollowUp] | None
+    #: The kinds' own sections (the job fair's results, the consultations by department …).
+    kind_sections: list[Panel]
     totals_by_kind: list[Group]
     totals_by_district: list[Group]
     total: Group
@@ -426,11 +429,26 @@ def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = Non
         sections=sections,
         departments=_departments(daily) if unit.scope != "department" else [],
         follow_ups=follow_ups,
+        kind_sections=_kind_sections(daily, unit),
         totals_by_kind=summary.by_kind,
         totals_by_district=summary.by_district if unit.scope == "city" else [],
         total=summary.total,
         daily=daily,
     )
+
+
+def _kind_sections(daily: DailyTally, unit: ReportUnit) -> list[Panel]:
+    """Each kind's own section, for the activities of that kind in the report."""
+    by_kind: dict[str, list[ActivityFigures]] = {}
+    for entry in daily.activities:
+        by_kind.setdefault(entry.activity.kind, []).append(entry)
+    sections = []
+    for kind in all_kinds():
+        if kind.report_section is not None and kind.name in by_kind:
+            section = kind.report_section(by_kind[kind.name], unit)
+            if section is not None:
+                sections.append(section)
+    return sections
 
 
 def heading_number(n: int) -> str:

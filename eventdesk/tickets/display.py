@@ -11,6 +11,7 @@ from eventdesk.core.models import RegistrationSource, ScanResult
 from eventdesk.core.scans.model import ScanOutcome
 from eventdesk.core.services.tickets import TicketState
 from eventdesk.errors import ServiceError, reason_message
+from eventdesk.fieldforms import input_name
 from eventdesk.formatting import local_time
 
 #: Flash category (and CSS class) of each result: green, amber, red.
@@ -23,7 +24,9 @@ RESULT_CATEGORY = {
 
 def apply_service_error(form: FlaskForm, error: ServiceError) -> int:
     """Show a refusal beside the field it is about (or above the form); returns the HTTP status."""
-    field = getattr(form, error.field, None) if error.field else None
+    field = None
+    if error.field:
+        field = getattr(form, error.field, None) or getattr(form, input_name(error.field), None)
     if isinstance(field, Field):
         field.errors = [*field.errors, error.message]
     else:

@@ -10,9 +10,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from eventdesk.core.identity import NAME_MAX_LENGTH
+from eventdesk.core.kinds import get_kind
 from eventdesk.core.models import Direction, PersonCategory
 from eventdesk.core.services import registrations
 from eventdesk.core.services.registrations import VILLAGE_MAX_LENGTH
+from eventdesk.fieldforms import typed_values, with_fields
 
 
 def strip_control_characters(value):
@@ -76,6 +78,8 @@ class RegistrationForm(FlaskForm):
             village=self.village.data,
             consent=self.consent.data,
             category=(getattr(self, "category", None) and self.category.data) or PersonCategory.general,
+            fields=typed_values(self),
+            fields_from_text=True,
         )
 
 
@@ -127,3 +131,10 @@ class TryTicketForm(FlaskForm):
         default=Direction.entry.value,
         invalid_choice_message=_NOT_A_CHOICE,
     )
+
+
+def registration_form(form_class: type[RegistrationForm], activity) -> RegistrationForm:
+    """The registration form for `activity`: the core's inputs and its kind's own fields."""
+    kind = get_kind(activity.kind)
+    fields = kind.registration_fields if kind else ()
+    return with_fields(form_class, fields, activity)()

@@ -26,7 +26,13 @@ from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 from eventdesk.tickets import queries
 from eventdesk.tickets.display import apply_service_error, display_name, outcome_category, outcome_message
-from eventdesk.tickets.forms import CheckInForm, RevokeForm, StaffRegistrationForm, TryTicketForm
+from eventdesk.tickets.forms import (
+    CheckInForm,
+    RevokeForm,
+    StaffRegistrationForm,
+    TryTicketForm,
+    registration_form,
+)
 from eventdesk.tickets.views import bp
 from eventdesk.urls import ticket_url
 from eventdesk.web import MAX_ID, id_arg
@@ -87,7 +93,7 @@ def list_registrations(activity: Activity):
 @activity_page(Need.work)
 def new_registration(activity: Activity):
     """Register someone on their behalf (at the desk, or from a phone call)."""
-    form = StaffRegistrationForm()
+    form = registration_form(StaffRegistrationForm, activity)
     status = 200
     if form.validate_on_submit():
         try:

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from eventdesk import ratelimit
 from eventdesk.core import qr
 from eventdesk.core.calendar import current_event
+from eventdesk.core.kinds import get_kind
 from eventdesk.core.models import Activity, Registration, RegistrationSource
 from eventdesk.core.scans.requests import looks_like_token
 from eventdesk.core.services import registrations, tickets
@@ -21,7 +22,7 @@ from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 from eventdesk.tickets import display
 from eventdesk.tickets.display import apply_service_error
-from eventdesk.tickets.forms import RegistrationForm
+from eventdesk.tickets.forms import RegistrationForm, registration_form
 from eventdesk.urls import ticket_url
 from eventdesk.web import id_arg
 
@@ -69,7 +70,7 @@ def home():
 def register(activity_id: int):
     """Register oneself for an activity; success leads to the new ticket."""
     activity = db.get_or_404(Activity, activity_id)
-    form = RegistrationForm()
+    form = registration_form(RegistrationForm, activity)
     refusal = registrations.self_registration_refusal(activity)
     status = 200
     if form.validate_on_submit():
@@ -108,6 +109,7 @@ def ticket(token: str):
             registration=registration,
             activity=activity,
             state=tickets.ticket_state(registration),
+            kind_panel=_kind_panel(registration),
             qr_svg=Markup(qr.svg_inline(ticket_url(registration.token))),  # noqa: S704  (our own SVG)
         )
     return _private(response)
@@ -133,6 +135,14 @@ def ticket_qr(token: str, image_format: str):
     response.cache_control.max_age = QR_MAX_AGE
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _kind_panel(registration: Registration):
+    """What the activity's kind shows its holder (applications and their outcomes, a queue number)."""
+    kind = get_kind(registration.activity.kind)
+    if kind is None or kind.ticket_panel is None:
+        return None
+    return kind.ticket_panel(registration)
 
 
 def _private(rendered):

@@ -1,5 +1,6 @@
 """The core domain models; importing this package registers them all with the metadata."""
 
+from eventdesk.core.models.actions import Action, ActionVoid
 from eventdesk.core.models.audit import AuditLog
 from eventdesk.core.models.base import Base, utcnow
 from eventdesk.core.models.events import Activity, Booth, Event, activity_cooperator
@@ -11,6 +12,8 @@ from eventdesk.core.models.tally import WHOLE_ACTIVITY, ArrivalCount, TallyCount
 
 __all__ = [
     "WHOLE_ACTIVITY",
+    "Action",
+    "ActionVoid",
     "Activity",
     "ApiToken",
     "ArrivalCount",

@@ -86,6 +86,9 @@ class Registration(Base):
     inside: so.Mapped[bool] = so.mapped_column(default=False)
     #: Counted time of the first accepted scan (entrance or booth); empty before check-in.
     checked_in_at: so.Mapped[dt.datetime | None]
+    #: The activity kind's metrics this registration adds to when its holder is checked in
+    #: (``poor_labourers_present``), space-separated; set from its fields at registration.
+    present_metrics: so.Mapped[str | None] = so.mapped_column(sa.String(200))
 
     activity: so.Mapped[Activity] = so.relationship()
     person: so.Mapped[Person] = so.relationship()

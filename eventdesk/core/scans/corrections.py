@@ -194,8 +194,9 @@ def _move_check_in(connection: RawConnection, target: _Target, delta: tally.Tall
     )
     if first is None or first[0] != target.id:
         return
-    delta.add(target.local_day, target.activity_id, None, tally.CHECKED_IN, -1)
-    delta.arrive(target.activity_id, target.counted_at, -1)
+    row = connection.one("SELECT present_metrics FROM registration WHERE id = ?", (target.registration_id,))
+    present_metrics = tuple((row[0] or "").split()) if row else ()
+    delta.check_in(target.local_day, target.activity_id, target.counted_at, present_metrics, amount=-1)
     successor = connection.one(
         f"SELECT s.local_day, s.counted_at FROM scan s WHERE s.registration_id = ? AND s.id > ? "
         f"AND {_ACCEPTED_NOT_VOIDED} ORDER BY s.id LIMIT 1",
@@ -211,5 +212,4 @@ def _move_check_in(connection: RawConnection, target: _Target, delta: tally.Tall
         "UPDATE registration SET checked_in_at = ? WHERE id = ?",
         (connection.time_param(successor_at), target.registration_id),
     )
-    delta.add(successor_day, target.activity_id, None, tally.CHECKED_IN, 1)
-    delta.arrive(target.activity_id, successor_at, 1)
+    delta.check_in(successor_day, target.activity_id, successor_at, present_metrics)

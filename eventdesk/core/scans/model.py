@@ -79,6 +79,8 @@ class TicketInfo:
     revoked: bool
     person_name: str
     category: str
+    #: The kind's metrics its holder adds to when checked in (`Registration.present_metrics`).
+    present_metrics: tuple[str, ...] = ()
 
 
 @dataclass

@@ -82,7 +82,7 @@ def _optional_int(item: dict, field: str) -> int | None:
     return value
 
 
-def _scanned_at(value) -> dt.datetime | None:
+def parse_scanned_at(value) -> dt.datetime | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > 40:
@@ -146,7 +146,7 @@ def parse_scan(item) -> ScanRequest:
         registration_id=registration_id,
         booth_id=_optional_int(item, "booth_id"),
         direction=Direction(direction),
-        scanned_at=_scanned_at(item.get("scanned_at")),
+        scanned_at=parse_scanned_at(item.get("scanned_at")),
         activity_id=_optional_int(item, "activity_id"),
     )
 
@@ -164,7 +164,7 @@ def parse_walkin(item) -> ScanRequest:
         client_scan_id=parse_client_scan_id(item.get("client_scan_id")),
         kind=ScanKind.walkin,
         booth_id=_optional_int(item, "booth_id"),
-        scanned_at=_scanned_at(item.get("scanned_at")),
+        scanned_at=parse_scanned_at(item.get("scanned_at")),
         headcount=count,
         direction=Direction.entry,
         activity_id=_optional_int(item, "activity_id"),

@@ -43,7 +43,8 @@ CHUNK_SIZE = 200
 MAX_ATTEMPTS = 3
 
 _TICKET_COLUMNS = (
-    "SELECT r.id, r.activity_id, a.event_id, a.name, a.name_en, r.revoked_at, p.name, p.category, {key} "
+    "SELECT r.id, r.activity_id, a.event_id, a.name, a.name_en, r.revoked_at, p.name, p.category, "
+    "r.present_metrics, {key} "
     "FROM registration r JOIN person p ON p.id = r.person_id JOIN activity a ON a.id = r.activity_id "
 )
 _INSERT_SCANS = (
@@ -172,8 +173,9 @@ class _Judge:
                     revoked=row[5] is not None,
                     person_name=row[6],
                     category=row[7],
+                    present_metrics=tuple((row[8] or "").split()),
                 )
-                self.tickets[(key, row[8])] = ticket
+                self.tickets[(key, row[9])] = ticket
 
     def ticket_for(self, request: ScanRequest) -> TicketInfo | None:
         if request.token is not None:
@@ -327,7 +329,7 @@ class _Judge:
             return ScanResult.duplicate, "already_in" if entering else "not_inside"
         delta.add(day, self.activity.id, None, tally.ENTRIES if entering else tally.EXITS)
         if entering:
-            self._check_in(registration_id, counted_at, day, delta)
+            self._check_in(ticket, counted_at, day, delta)
         return ScanResult.accepted, None
 
     def _at_booth(self, ticket, booth_id, counted_at, day, delta) -> tuple[str, str | None]:
@@ -346,20 +348,19 @@ class _Judge:
         if not changed:
             return ScanResult.duplicate, "already_visited"
         delta.add(day, self.activity.id, booth_id, tally.VISITS)
-        self._check_in(registration_id, counted_at, day, delta)
+        self._check_in(ticket, counted_at, day, delta)
         return ScanResult.accepted, None
 
-    def _check_in(self, registration_id: int, counted_at: dt.datetime, day: dt.date, delta) -> None:
+    def _check_in(self, ticket: TicketInfo, counted_at: dt.datetime, day: dt.date, delta) -> None:
         """The ticket's first accepted scan anywhere at the activity checks its holder in."""
         if self.dry_run:
             return
         first = self.db.execute(
             "UPDATE registration SET checked_in_at = ? WHERE id = ? AND checked_in_at IS NULL",
-            (self.db.time_param(counted_at), registration_id),
+            (self.db.time_param(counted_at), ticket.registration_id),
         )
         if first:
-            delta.add(day, self.activity.id, None, tally.CHECKED_IN)
-            delta.arrive(self.activity.id, counted_at)
+            delta.check_in(day, self.activity.id, counted_at, ticket.present_metrics)
 
     def _is_inside(self, registration_id: int) -> bool:
         row = self.db.one("SELECT inside FROM registration WHERE id = ?", (registration_id,))

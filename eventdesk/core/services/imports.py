@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from eventdesk.core import audit, identity, tabular
+from eventdesk.core.kinds import ImportKind, all_kinds, get_kind
 from eventdesk.core.models import Activity, Person, Registration, RegistrationSource, Scan, ScanResult, User
 from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.scans.model import ActivityInfo, Scanner
@@ -99,7 +101,10 @@ def import_people(
     :raises ServiceError: what `tabular.read_table` raises; ``import_missing_column``;
         `ImportRejected` when a row is bad and `skip_bad` is not set.
     """
-    table = tabular.read_table(data, PEOPLE_COLUMNS)
+    kind = get_kind(activity.kind)
+    kind_fields = kind.registration_fields if kind else ()
+    columns = {**PEOPLE_COLUMNS, **{field.name: (str(field.label), *field.headers) for field in kind_fields}}
+    table = tabular.read_table(data, columns)
     _require_columns(table, ("name", "phone"))
     report = ImportReport("people", rows=len(table.rows))
     for row in table.rows:
@@ -109,6 +114,8 @@ def import_people(
             id_number=row.text("id_number"),
             village=row.text("village"),
             consent=False,
+            fields={field.name: row.values[field.name] for field in kind_fields if field.name in row.values},
+            fields_from_text=True,
         )
         try:
             # A savepoint per row, so a refused row leaves nothing behind (not even its Person).
@@ -281,3 +288,45 @@ def _stored_scan_ids(scan_ids: list[str]) -> set[str]:
         part = scan_ids[start : start + 500]
         stored.update(db.session.scalars(sa.select(Scan.client_scan_id).where(Scan.client_scan_id.in_(part))))
     return stored
+
+
+CORE_IMPORTS = (
+    ImportKind(
+        name="people",
+        label=_l("People registered at the activity"),
+        run=import_people,
+        columns=PEOPLE_COLUMNS,
+        summary=_l(
+            "%(rows)s rows: %(done)s registered, %(already)s already registered, %(skipped)s skipped."
+        ),
+        help=_l("Register the people of a list (姓名 name, 手机号 phone, 身份证号 id_number, 村镇 village)."),
+    ),
+    ImportKind(
+        name="checkins",
+        label=_l("Check-ins from a paper list"),
+        run=import_checkins,
+        columns=CHECKIN_COLUMNS,
+        summary=_l(
+            "%(rows)s rows: %(done)s checked in, %(already)s already checked in, %(skipped)s skipped."
+        ),
+        help=_l(
+            "Back-fill check-ins from a paper list (票码 ticket_code, or 姓名 and 手机号; 签到时间 time)."
+        ),
+    ),
+)
+
+
+def import_kinds() -> list[ImportKind]:
+    """Every list that can be imported: the core's, then each activity kind's."""
+    return [*CORE_IMPORTS, *(spec for kind in all_kinds() for spec in kind.imports)]
+
+
+def imports_for(activity: Activity) -> list[ImportKind]:
+    return [spec for spec in import_kinds() if spec.applies_to(activity)]
+
+
+def get_import(name: str) -> ImportKind | None:
+    for spec in import_kinds():
+        if spec.name == name:
+            return spec
+    return None

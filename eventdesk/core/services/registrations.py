@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from eventdesk.core import audit, identity, tally, tokens
+from eventdesk.core.fields import clean_fields
+from eventdesk.core.kinds import get_kind
 from eventdesk.core.models import (
     Activity,
     Person,
@@ -15,7 +17,6 @@ from eventdesk.core.models import (
     User,
     utcnow,
 )
-from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.scans.requests import looks_like_token
 from eventdesk.core.text import clean_line
 from eventdesk.errors import ServiceError
@@ -36,8 +37,10 @@ class RegistrationRequest:
     id_number: str | None = None
     village: str | None = None
     category: str = PersonCategory.general
-    #: The activity kind's own answers.
+    #: The activity kind's own answers (its `registration_fields`), by field name.
     fields: dict = field(default_factory=dict)
+    #: Whether `fields` were typed as text (a form, a spreadsheet) rather than sent as JSON values.
+    fields_from_text: bool = False
 
 
 def register(
@@ -51,8 +54,8 @@ def register(
     """Register a person at an activity and issue their ticket.
 
     :raises ServiceError: ``registration_closed``, ``consent_required``, ``invalid_name``,
-        ``invalid_phone``, ``invalid_id_number``, ``identity_mismatch``,
-        ``already_registered``, ``phone_limit``, ``capacity_full``.
+        ``invalid_phone``, ``invalid_id_number``, ``invalid_field`` (a kind's field, 422),
+        ``identity_mismatch``, ``already_registered``, ``phone_limit``, ``capacity_full``.
     """
     now = now or utcnow()
     if source == RegistrationSource.self_service and not is_open_to_public(activity, now):
@@ -64,6 +67,14 @@ def register(
     id_number = identity.normalise_id_number(request.id_number)
     village = clean_line(request.village, field="village", max_length=VILLAGE_MAX_LENGTH, required=False)
     category = request.category if request.category in PersonCategory.__members__ else PersonCategory.general
+    kind = get_kind(activity.kind)
+    fields = clean_fields(
+        kind.registration_fields if kind else (),
+        request.fields,
+        activity=activity,
+        from_text=request.fields_from_text,
+    )
+    present_metrics = sorted(set(kind.present_metrics(fields))) if kind and kind.present_metrics else []
 
     # Lock the activity row so that capacity is checked and taken in one step
     # (SQLite already holds its write lock: requests that change things begin IMMEDIATE).
@@ -83,7 +94,8 @@ def register(
         token=tokens.new_ticket_token(),
         ticket_code=_unused_ticket_code(),
         source=source,
-        fields=dict(request.fields or {}),
+        fields=fields,
+        present_metrics=" ".join(present_metrics) or None,
         consent_at=now if request.consent else None,
         created_by_id=actor.id if actor else None,
     )
@@ -198,5 +210,4 @@ def _unused_ticket_code() -> str:
 
 
 def _feed_registered(activity: Activity, amount: int) -> None:
-    connection = borrowed_connection()
-    tally.feed(connection, [((activity.day, activity.id, None, tally.REGISTERED), amount)])
+    tally.feed([((activity.day, activity.id, None, tally.REGISTERED), amount)])

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from eventdesk.core import news, tally
-from eventdesk.core.kinds import all_kinds
+from eventdesk.core.kinds import all_kinds, standing_metric_names
 from eventdesk.core.models import (
     WHOLE_ACTIVITY,
     Activity,
@@ -113,18 +113,22 @@ def stored_arrivals() -> Counter:
 
 
 def follow_activity_day(activity: Activity, old_day: dt.date) -> None:
-    """Registrations count for the activity's day: when the activity moves, its figure moves too."""
+    """Registrations and a kind's standing figures (employers, households invited …) count on
+    the activity's day: when the activity moves, they move too."""
     new_day = activity.day
     if new_day == old_day:
         return
+    standing = standing_metric_names(activity.kind)
+    on_activity_day = sa.or_(
+        TallyCount.metric == tally.REGISTERED,
+        TallyCount.metric.in_(standing),
+        *(TallyCount.metric.startswith(f"{name}.") for name in standing),
+    )
+    # The new day's rows join the old day's shards (the rows have no figure there yet: the
+    # activity was not held on that day), so an update of the key is enough.
     db.session.execute(
         sa.update(TallyCount)
-        .where(
-            TallyCount.local_day == old_day,
-            TallyCount.activity_id == activity.id,
-            TallyCount.booth_id == WHOLE_ACTIVITY,
-            TallyCount.metric == tally.REGISTERED,
-        )
+        .where(TallyCount.local_day == old_day, TallyCount.activity_id == activity.id, on_activity_day)
         .values(local_day=new_day)
     )
     news.touched(db.session, {activity.id})
@@ -206,12 +210,15 @@ def _first_accepted_scans() -> sa.Select:
 
 
 def _checked_in(figures: Figures, day: dt.date | None) -> None:
+    """Checked in, and the kinds' metrics their holders add to when checked in."""
     statement = (
-        sa.select(Scan.local_day, Scan.activity_id, sa.func.count())
+        sa.select(Scan.local_day, Scan.activity_id, Registration.present_metrics, sa.func.count())
+        .join(Registration, Registration.id == Scan.registration_id)
         .where(Scan.id.in_(_first_accepted_scans()))
-        .group_by(Scan.local_day, Scan.activity_id)
+        .group_by(Scan.local_day, Scan.activity_id, Registration.present_metrics)
     )
     if day is not None:
         statement = statement.where(Scan.local_day == day)
-    for local_day, activity_id, count in db.session.execute(statement):
-        figures[(local_day, activity_id, WHOLE_ACTIVITY, tally.CHECKED_IN)] += count
+    for local_day, activity_id, present_metrics, count in db.session.execute(statement):
+        for metric in (tally.CHECKED_IN, *(present_metrics or "").split()):
+            figures[(local_day, activity_id, WHOLE_ACTIVITY, metric)] += count

@@ -1,0 +1,71 @@
+"""A kind's declared fields (`eventdesk.core.fields.Field`) as inputs of a WTForms form.
+
+The forms only carry what was typed: the service parses and checks it (``from_text``), so a
+page and the API refuse the same values with the same messages. Inputs are named with a
+prefix so that a kind's field can never shadow one of the form's own (``name``, ``phone``).
+"""
+
+from collections.abc import Sequence
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from eventdesk.core import fields as kind_fields
+
+PREFIX = "kind_"
+_NO_CHOICE = ("", "—")
+_NOT_A_CHOICE = _l("Choose one of the options.")
+
+
+def input_name(field_name: str) -> str:
+    return f"{PREFIX}{field_name}"
+
+
+def _input(field: kind_fields.Field, activity, booth) -> Field:
+    label = f"{field.label}" if field.required else _l("%(label)s (optional)", label=field.label)
+    options = {"label": label, "description": field.help or ""}
+    if field.type == "boolean":
+        return BooleanField(**options)
+    if field.type == "choice":
+        choices = [(choice.value, str(choice.label)) for choice in field.choices_for(activity, booth)]
+        return SelectField(
+            choices=[_NO_CHOICE, *choices],
+            validate_choice=True,
+            invalid_choice_message=_NOT_A_CHOICE,
+            **options,
+        )
+    render = {"maxlength": field.max_length} if field.type == "text" else {}
+    if field.type == "number":
+        render = {"inputmode": "numeric", "pattern": "[0-9]*", "maxlength": 12}
+    if field.type == "date":
+        render = {"type": "date", "maxlength": 20}
+    validators = [Optional(), Length(max=field.max_length if field.type == "text" else 20)]
+    field_class = TextAreaField if field.multiline else StringField
+    return field_class(validators=validators, render_kw=render, **options)
+
+
+def with_fields(form_class: type, fields: Sequence[kind_fields.Field], activity=None, booth=None) -> type:
+    """A subclass of `form_class` that also asks `fields` (choices computed for `booth`)."""
+    if not fields:
+        return form_class
+    extra = {input_name(field.name): _input(field, activity, booth) for field in fields}
+    extra["declared_fields"] = tuple(fields)
+    return type(form_class.__name__, (form_class,), extra)
+
+
+def declared_inputs(form) -> list[Field]:
+    """The bound inputs of the declared fields, in their declared order (for templates)."""
+    return [form[input_name(field.name)] for field in getattr(form, "declared_fields", ())]
+
+
+def typed_values(form) -> dict:
+    """What was typed into the declared fields, by field name, for the service to parse."""
+    values = {}
+    for field in getattr(form, "declared_fields", ()):
+        data = form[input_name(field.name)].data
+        if field.type == "boolean":
+            values[field.name] = bool(data)
+        elif data not in (None, ""):
+            values[field.name] = data
+    return values
