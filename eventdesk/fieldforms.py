@@ -9,12 +9,13 @@ from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from eventdesk.core import fields as kind_fields
 
 PREFIX = "kind_"
-_NO_CHOICE = ("", "—")
+_NO_CHOICE = SelectChoice("", "—")
 _NOT_A_CHOICE = _l("Choose one of the options.")
 
 
@@ -28,7 +29,7 @@ def _input(field: kind_fields.Field, activity, booth) -> Field:
     if field.type == "boolean":
         return BooleanField(**options)
     if field.type == "choice":
-        choices = [(choice.value, str(choice.label)) for choice in field.choices_for(activity, booth)]
+        choices = [SelectChoice(choice.value, choice.label) for choice in field.choices_for(activity, booth)]
         return SelectField(
             choices=[_NO_CHOICE, *choices],
             validate_choice=True,

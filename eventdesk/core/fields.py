@@ -171,7 +171,7 @@ class Field:
             day = dt.date(*(int(part) for part in match.groups()))
         except ValueError:
             raise invalid(self.name) from None
-        if not 2000 <= day.year <= 2099:
+        if not 1900 <= day.year <= 2099:
             raise invalid(self.name)
         return day.isoformat()
 
