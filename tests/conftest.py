@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -109,6 +110,48 @@ def kind_with_metrics(monkeypatch):
 
     monkeypatch.setitem(kinds._KINDS, TEST_KIND.name, TEST_KIND)
     return TEST_KIND
+
+
+@pytest.fixture
+def stamp_kind_app(make_app, monkeypatch):
+    """An app with a small test kind (tests/support/kinds.py) installed as a real kind is."""
+    from eventdesk import activities
+    from eventdesk.core import kinds
+    from eventdesk.errors import REASONS
+    from tests.support.kinds import STAMP_KIND, STAMPS
+
+    monkeypatch.setitem(kinds._KINDS, STAMP_KIND.name, STAMP_KIND)
+    for code, message in STAMP_KIND.reasons.items():
+        monkeypatch.setitem(REASONS, code, message)
+    app = make_app()
+    activities.install(app, STAMP_KIND)
+    with app.app_context():
+        STAMPS.create(db.engine)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        STAMPS.drop(db.engine)
+
+
+@pytest.fixture
+def in_process_server():
+    """Serve an app object from a thread of the test process (for apps a gunicorn cannot build,
+    such as one with a test kind installed); returns its base URL."""
+    from werkzeug.serving import make_server
+
+    servers = []
+
+    def serve(app) -> str:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server, thread in servers:
+        server.shutdown()
+        thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -7,34 +7,20 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from eventdesk import activities
-from eventdesk.core import kinds
 from eventdesk.core.models import Action, ActionVoid, Activity, Registration, Scan, TallyCount, utcnow
 from eventdesk.core.services import activities as activity_service
 from eventdesk.core.services import tally as tally_service
-from eventdesk.errors import REASONS
 from eventdesk.extensions import db
 from tests.support import factories
 from tests.support.api import Api, new_id
 from tests.support.client import Client
-from tests.support.kinds import STAMP_KIND, STAMPS, feed_stands
+from tests.support.kinds import STAMPS, feed_stands
 from tests.support.openapi import check
 
 
 @pytest.fixture
-def app(make_app, monkeypatch):
-    """An app with the stamp fair installed as `eventdesk.activities` installs a real kind."""
-    monkeypatch.setitem(kinds._KINDS, STAMP_KIND.name, STAMP_KIND)
-    for code, message in STAMP_KIND.reasons.items():
-        monkeypatch.setitem(REASONS, code, message)
-    app = make_app()
-    activities.install(app, STAMP_KIND)
-    with app.app_context():
-        STAMPS.create(db.engine)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        STAMPS.drop(db.engine)
+def app(stamp_kind_app):
+    return stamp_kind_app
 
 
 @pytest.fixture

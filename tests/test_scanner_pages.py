@@ -326,6 +326,7 @@ def test_scanner_page_headers_and_data(client):
         "batch": "/api/v1/scans/batch",
         "walkin": "/api/v1/walkins",
         "void": "/api/v1/scans/0/void",
+        "action_void": "/api/v1/actions/0/void",
         "activities": "/api/v1/activities",
     }
     assert config["batch_size"] <= 1000

@@ -202,6 +202,16 @@ def _scanner_strings() -> dict:
         "undo_confirm": _("Undo the last scan ({name})? It will no longer count."),
         "undone": _("Last scan undone"),
         "undo_offline": _("Undoing needs a connection. Try again when the phone is online."),
+        "actions_for": _("For {name}:"),
+        "this_person": _("this person"),
+        "record_without_ticket": _("Record without a ticket"),
+        "optional": _("(optional)"),
+        "choose": _("Choose…"),
+        "fill_in": _("Fill in: {label}"),
+        "action_recorded": _("Recorded: {label}"),
+        "action_saved": _("Saved on this phone; it will be sent when the connection is back."),
+        "action_needs_connection": _("This needs a connection. Try again when the phone is online."),
+        "undo_reason": _("Why undo {name}? (the organizers read this)"),
         "categories": _category_labels(),
     }
 
@@ -217,8 +227,9 @@ def scanner():
             "scan": url_for("api.post_scan"),
             "batch": url_for("api.post_batch"),
             "walkin": url_for("api.post_walkin"),
-            # The scan id 0 is replaced by the script.
+            # The scan and action ids 0 are replaced by the script.
             "void": url_for("api.void", scan_id=0),
+            "action_void": url_for("api.void_recorded_action", action_id=0),
             "activities": url_for("api.list_activities"),
         },
         # What a ticket token looks like, from the check-in service itself: offline, only

@@ -470,6 +470,7 @@
 
   function send(item) {
     if (state.offline) return saveForLater(item);
+    if (item.kind === 'action') return sendAction(item);
     var url = item.kind === 'walkin' ? CONFIG.api.walkin : CONFIG.api.scan;
     lastAttemptAt = Date.now();
     return api('POST', url, item.body, item.auth, CONFIG.request_timeout_ms).then(function (res) {
@@ -490,6 +491,7 @@
         signal('green');
       } else {
         presentAnswer(res.data, item.body);
+        if (res.data.result !== 'rejected') offerActionsFor(item.body, (res.data.person || {}).name_masked);
       }
       if (res.data.result === 'accepted' && res.data.scan_id) {
         offerUndo(res.data.scan_id, item.kind === 'walkin' ? T.walkin : (res.data.person || {}).name_masked, item.auth);
@@ -514,8 +516,12 @@
       if (item.kind === 'walkin') {
         toast(T.walkin_saved, 'amber');
         signal('saved');
+      } else if (item.kind === 'action') {
+        toast(T.action_saved, 'amber');
+        signal('saved');
       } else {
         present({ result: 'queued', color: 'amber', sound: 'saved', title: T.queued, message: T.queued_detail });
+        offerActionsFor(item.body, '');
       }
       // A volunteer at work tries the server again as soon as the back-off allows, rather
       // than only when the timer comes round.
@@ -534,19 +540,31 @@
   var undoEl = $('undo');
   var undoTarget = null;
 
-  function offerUndo(scanId, name, auth) {
-    undoTarget = { scanId: scanId, name: name || '', auth: auth };
+  function offerUndo(scanId, name, auth, actionId) {
+    undoTarget = { scanId: scanId, actionId: actionId, name: name || '', auth: auth };
     undoEl.textContent = fmt(T.undo, { name: undoTarget.name });
     undoEl.hidden = false;
   }
 
   function undoLast() {
     var target = undoTarget;
-    if (!target || !window.confirm(fmt(T.undo_confirm, { name: target.name }))) return;
+    if (!target) return;
+    var url;
+    var payload;
+    if (target.actionId) {
+      // An action is taken back with a reason, which the organizers read later.
+      var reason = window.prompt(fmt(T.undo_reason, { name: target.name }), '');
+      if (reason === null || !reason.trim()) return;
+      url = CONFIG.api.action_void.replace('/0/', '/' + target.actionId + '/');
+      payload = { reason: reason.trim() };
+    } else {
+      if (!window.confirm(fmt(T.undo_confirm, { name: target.name }))) return;
+      url = CONFIG.api.void.replace('/0/', '/' + target.scanId + '/');
+      payload = { client_scan_id: newScanId() };
+    }
     undoEl.hidden = true;
     undoTarget = null;
-    var url = CONFIG.api.void.replace('/0/', '/' + target.scanId + '/');
-    api('POST', url, { client_scan_id: newScanId() }, target.auth, CONFIG.request_timeout_ms).then(function (res) {
+    api('POST', url, payload, target.auth, CONFIG.request_timeout_ms).then(function (res) {
       if (!res.ok) {
         presentError(errorMessage(res.data), (res.data.error || {}).code);
         return;
@@ -556,6 +574,279 @@
       signal('saved');
     }, function () {
       presentError(T.undo_offline);
+    });
+  }
+
+  // -- actions: what a booth records beyond a scan ---------------------------------------------
+  // The server describes each booth's actions and their fields (GET …/actions); this draws
+  // them without knowing any activity kind. Recorded actions carry a client action id and wait
+  // in the queue like scans when the server cannot be reached.
+
+  var actions = { list: [], person: null, current: null };
+  var actionsEl = $('actions');
+  var sheetEl = $('action-sheet');
+
+  function actionsKey() {
+    var device = state.device;
+    return CONFIG.storage_key + '.actions.' + device.activity.id + '.' + (device.booth ? device.booth.id : 0);
+  }
+
+  function actionsUrl() {
+    return CONFIG.api.activities + '/' + state.device.activity.id + '/actions';
+  }
+
+  function loadActions() {
+    try { actions.list = JSON.parse(localStorage.getItem(actionsKey()) || '[]') || []; } catch (e) { actions.list = []; }
+    renderMoreButton();
+    return api('GET', actionsUrl(), undefined, state.device.token, CONFIG.request_timeout_ms).then(function (res) {
+      if (!res.ok || !Array.isArray(res.data.actions)) return;
+      actions.list = res.data.actions;
+      // Actions that name no ticket pick among people's records (applications, questions): their
+      // choices are asked afresh each time and never kept on the phone.
+      var kept = actions.list.filter(function (action) { return action.ticket !== 'none'; });
+      try { localStorage.setItem(actionsKey(), JSON.stringify(kept)); } catch (e) { /* asked again next time */ }
+      renderMoreButton();
+    }, noop);
+  }
+
+  function renderMoreButton() {
+    $('more-actions').hidden = !actions.list.some(function (action) { return action.ticket !== 'required'; });
+  }
+
+  // The person just scanned: the booth's actions for them, until the next scan.
+  function offerActionsFor(sent, name) {
+    var offered = actions.list.filter(function (action) { return action.ticket !== 'none'; });
+    if (!offered.length || (!sent.booth_id && state.device.booth)) return;
+    var ticket = {};
+    ['token', 'registration_id', 'ticket_code'].forEach(function (key) {
+      if (sent[key] !== undefined) ticket[key] = sent[key];
+    });
+    actions.person = { ticket: ticket, name: name || '' };
+    $('actions-for').textContent = fmt(T.actions_for, { name: actions.person.name || T.this_person });
+    var buttons = $('action-buttons');
+    buttons.textContent = '';
+    offered.forEach(function (action) {
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'action-button';
+      button.setAttribute('data-action', action.name);
+      button.textContent = action.label;
+      button.addEventListener('click', function () { openAction(action, actions.person); });
+      buttons.appendChild(button);
+    });
+    actionsEl.hidden = false;
+  }
+
+  function chooseWithoutTicket() {
+    var offered = actions.list.filter(function (action) { return action.ticket !== 'required'; });
+    if (offered.length === 1) { openAction(offered[0], null); return; }
+    var buttons = $('action-fields');
+    openSheet(T.record_without_ticket, '');
+    offered.forEach(function (action) {
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'action-button';
+      button.textContent = action.label;
+      button.addEventListener('click', function () { openAction(action, null); });
+      buttons.appendChild(button);
+    });
+    $('action-save').hidden = true;
+  }
+
+  function openSheet(title, person) {
+    $('action-sheet-title').textContent = title;
+    $('action-sheet-person').textContent = person;
+    $('action-fields').textContent = '';
+    $('action-error').hidden = true;
+    $('action-save').hidden = false;
+    sheetEl.hidden = false;
+  }
+
+  function closeSheet() {
+    sheetEl.hidden = true;
+    actions.current = null;
+  }
+
+  function openAction(action, person) {
+    if (action.ticket === 'none') {
+      // Its choices are people's records: asked now, online only.
+      if (state.offline) { presentError(T.action_needs_connection); return; }
+      var url = actionsUrl() + (state.device.booth ? '?booth_id=' + state.device.booth.id : '');
+      api('GET', url, undefined, state.device.token, CONFIG.request_timeout_ms).then(function (res) {
+        var fresh = (res.data.actions || []).filter(function (a) { return a.name === action.name; })[0];
+        if (!res.ok || !fresh) { presentError(errorMessage(res.data)); return; }
+        drawAction(fresh, null);
+      }, function () {
+        setOffline(true);
+        presentError(T.action_needs_connection);
+      });
+      return;
+    }
+    drawAction(action, person);
+  }
+
+  function drawAction(action, person) {
+    openSheet(action.label, person ? fmt(T.actions_for, { name: person.name || T.this_person }) : '');
+    actions.current = { action: action, person: person, values: {} };
+    var container = $('action-fields');
+    action.fields.forEach(function (field) { container.appendChild(drawField(field)); });
+    var first = container.querySelector('input, select, textarea, button');
+    if (first) first.focus();
+  }
+
+  // One input per field type; a short choice is a row of big buttons (one tap).
+  function drawField(field) {
+    var wrap = document.createElement('div');
+    wrap.className = 'action-field';
+    wrap.setAttribute('data-field', field.name);
+    var label = document.createElement('label');
+    var id = 'action-field-' + field.name;
+    label.setAttribute('for', id);
+    label.textContent = field.label + (field.required ? '' : ' ' + T.optional);
+    wrap.appendChild(label);
+    var input;
+    var choices = field.choices || [];
+    if (field.type === 'choice' && choices.length <= 6) {
+      input = document.createElement('div');
+      input.className = 'choice-buttons';
+      input.setAttribute('role', 'group');
+      choices.forEach(function (choice) {
+        var button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'choice';
+        button.setAttribute('aria-pressed', 'false');
+        button.setAttribute('data-value', choice.value);
+        button.textContent = choice.label;
+        button.addEventListener('click', function () { pickChoice(field, choice.value, input); });
+        input.appendChild(button);
+      });
+      label.removeAttribute('for');
+      input.setAttribute('aria-label', field.label);
+    } else if (field.type === 'choice') {
+      input = document.createElement('select');
+      var none = document.createElement('option');
+      none.value = '';
+      none.textContent = T.choose;
+      input.appendChild(none);
+      choices.forEach(function (choice) {
+        var option = document.createElement('option');
+        option.value = choice.value;
+        option.textContent = choice.label;
+        input.appendChild(option);
+      });
+    } else if (field.type === 'boolean') {
+      input = document.createElement('input');
+      input.type = 'checkbox';
+      wrap.className += ' is-boolean';
+    } else {
+      input = document.createElement(field.type === 'text' && field.max_length > 200 ? 'textarea' : 'input');
+      if (field.type === 'number') {
+        input.type = 'number';
+        input.inputMode = 'numeric';
+        input.min = field.minimum;
+        input.max = field.maximum;
+      } else if (field.type === 'date') {
+        input.type = 'date';
+      } else {
+        if (input.tagName === 'INPUT') input.type = 'text';
+        input.maxLength = field.max_length || 200;
+      }
+    }
+    input.id = id;
+    input.setAttribute('data-input', field.name);
+    wrap.appendChild(input);
+    return wrap;
+  }
+
+  function pickChoice(field, value, group) {
+    actions.current.values[field.name] = value;
+    var buttons = group.querySelectorAll('button');
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute('aria-pressed', buttons[i].getAttribute('data-value') === value ? 'true' : 'false');
+    }
+    // The only thing to say is said: record at once (two taps from the scan).
+    var required = actions.current.action.fields.filter(function (f) { return f.required; });
+    var others = actions.current.action.fields.filter(function (f) { return f.name !== field.name; });
+    if (required.length === 1 && required[0].name === field.name && !others.length) saveAction();
+  }
+
+  function readValues() {
+    var current = actions.current;
+    var values = {};
+    var missing = null;
+    current.action.fields.forEach(function (field) {
+      var value;
+      var input = sheetEl.querySelector('[data-input="' + field.name + '"]');
+      if (field.type === 'choice' && input && input.tagName === 'DIV') {
+        value = current.values[field.name];
+      } else if (field.type === 'boolean') {
+        value = !!(input && input.checked);
+      } else if (input) {
+        value = input.value.trim();
+        if (field.type === 'number' && value !== '') value = Number(value);
+      }
+      if (value === undefined || value === '' || (typeof value === 'number' && isNaN(value))) {
+        if (field.required && !missing) missing = field;
+        return;
+      }
+      values[field.name] = value;
+    });
+    return { values: values, missing: missing };
+  }
+
+  function showActionError(text) {
+    var error = $('action-error');
+    error.textContent = text;
+    error.hidden = false;
+  }
+
+  function saveAction(event) {
+    if (event) event.preventDefault();
+    var current = actions.current;
+    if (!current) return;
+    var read = readValues();
+    if (read.missing) { showActionError(fmt(T.fill_in, { label: read.missing.label })); return; }
+    var body = { client_action_id: newScanId(), fields: read.values, recorded_at: new Date().toISOString() };
+    if (state.device.booth) body.booth_id = state.device.booth.id;
+    if (current.person) {
+      Object.keys(current.person.ticket).forEach(function (key) { body[key] = current.person.ticket[key]; });
+    }
+    var item = {
+      id: body.client_action_id,
+      seq: nextSeq(),
+      auth: state.device.token,
+      kind: 'action',
+      url: actionsUrl() + '/' + encodeURIComponent(current.action.name),
+      label: current.action.label,
+      body: body
+    };
+    closeSheet();
+    state.busy += 1;
+    chain = chain.then(function () { return send(item); }).catch(noop).then(function () { state.busy -= 1; });
+  }
+
+  function sendAction(item) {
+    lastAttemptAt = Date.now();
+    return api('POST', item.url, item.body, item.auth, CONFIG.request_timeout_ms).then(function (res) {
+      if (res.status >= 500) return saveForLater(item, true);
+      if (res.status === 401) {
+        credentialRefused(res.data);
+        presentError(errorMessage(res.data), (res.data.error || {}).code);
+        return null;
+      }
+      if (!res.ok) {
+        presentError(errorMessage(res.data), (res.data.error || {}).code);
+        return null;
+      }
+      setOffline(false);
+      renderCounts(res.data.counts);
+      toast(fmt(T.action_recorded, { label: item.label }), 'green');
+      signal('green');
+      offerUndo(null, item.label, item.auth, res.data.action_id);
+      if (state.waiting > 0) sync();
+      return null;
+    }, function () {
+      return saveForLater(item, true);
     });
   }
 
@@ -639,9 +930,46 @@
   // back is sent again, and the server answers the replay without counting it twice.
   function sendGroup(group, report) {
     var current = state.device && group.auth === state.device.token;
+    var scans = group.items.filter(function (item) { return item.kind !== 'action'; });
+    var recorded = group.items.filter(function (item) { return item.kind === 'action'; });
+    // Actions go after the scans they may follow (a visit, then an application).
+    function actionsFrom(k) {
+      if (k >= recorded.length) return Promise.resolve(true);
+      var item = recorded[k];
+      return api('POST', item.url, item.body, item.auth, CONFIG.request_timeout_ms).then(function (res) {
+        if (res.status >= 500) {
+          setOffline(true);
+          return false;
+        }
+        if (res.status === 401) {
+          report.stuck += recorded.length - k;
+          if (current) credentialRefused(res.data);
+          return true;
+        }
+        return queue.remove([item.id]).then(function () {
+          setOffline(false);
+          resetRetry();
+          report.checked += 1;
+          state.synced += 1;
+          setData('synced', state.synced);
+          if (!res.ok) {
+            report.problems.push({
+              item: item,
+              answer: { result: 'rejected', reason: (res.data.error || {}).code, message: item.label + ': ' + errorMessage(res.data) }
+            });
+          } else if (current) {
+            renderCounts(res.data.counts);
+          }
+          return refreshWaiting().then(function () { return actionsFrom(k + 1); });
+        });
+      }, function () {
+        setOffline(true);
+        return false;
+      });
+    }
     function from(start) {
-      if (start >= group.items.length) return Promise.resolve(true);
-      var chunk = group.items.slice(start, start + CONFIG.batch_size);
+      if (start >= scans.length) return actionsFrom(0);
+      var chunk = scans.slice(start, start + CONFIG.batch_size);
       var payload = { scans: chunk.map(function (item) { return item.body; }) };
       return api('POST', CONFIG.api.batch, payload, group.auth, BATCH_TIMEOUT_MS).then(function (res) {
         if (res.status >= 500) {
@@ -651,7 +979,7 @@
         if (res.status === 401) {
           // The access was refused, not the scans: they stay on the phone (a new enrolment
           // does not send them under another device's name); items of other access go on.
-          report.stuck += group.items.length - start;
+          report.stuck += scans.length - start + recorded.length;
           if (current) credentialRefused(res.data);
           return true;
         }
@@ -692,7 +1020,7 @@
     report.problems.forEach(function (problem) {
       var answer = problem.answer;
       if (answer.result === 'rejected') worst = 'red';
-      var parts = [localClock(problem.item.body.scanned_at)];
+      var parts = [localClock(problem.item.body.scanned_at || problem.item.body.recorded_at)];
       parts.push(answer.result === 'duplicate' ? T.duplicate : T.rejected);
       if (answer.person && answer.person.name_masked) parts.push(answer.person.name_masked);
       if (answer.message) parts.push(answer.message);
@@ -1044,6 +1372,7 @@
     if (!window.confirm(question)) return;
     pauseCamera('signed-out');
     queue.clear().catch(noop).then(function () {
+      localStorage.removeItem(actionsKey());
       localStorage.removeItem(CONFIG.storage_key);
       localStorage.removeItem(DIRECTION_KEY);
       state.device = null;
@@ -1101,6 +1430,10 @@
       var button = event.target.closest ? event.target.closest('button[data-direction]') : null;
       if (button) setDirection(button.getAttribute('data-direction'));
     });
+    $('more-actions').addEventListener('click', chooseWithoutTicket);
+    $('action-form').addEventListener('submit', saveAction);
+    $('action-cancel').addEventListener('click', closeSheet);
+    $('actions-close').addEventListener('click', function () { actionsEl.hidden = true; });
     torchEl.addEventListener('click', toggleTorch);
     noticeEl.addEventListener('click', startCamera);
     $('sign-out').addEventListener('click', signOut);
@@ -1128,6 +1461,8 @@
     startCamera();
     refreshWaiting().then(function () {
       return refreshCounts();
+    }).then(function () {
+      return loadActions();
     }).then(function () {
       return sync();
     });
