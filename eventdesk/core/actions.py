@@ -57,7 +57,7 @@ from eventdesk.extensions import db
 #: A scanner may void the actions it recorded for this long; staff who manage the activity, always.
 VOID_WINDOW = dt.timedelta(minutes=30)
 REASON_MAX_LENGTH = 500
-#: The action names in answers and audit entries.
+#: What an answer says of a recorded action (API.md).
 RESULT_RECORDED = "recorded"
 
 
@@ -72,6 +72,8 @@ class ActionRequest:
     registration_id: int | None = None
     fields: Any = None
     recorded_at: dt.datetime | None = None
+    #: Whether `fields` were typed as text (the staff desk's form) rather than sent as JSON values.
+    fields_from_text: bool = False
 
     def fingerprint(self, action_name: str) -> str:
         """What tells a replay (same content) from a reused action id (other content)."""
@@ -166,7 +168,9 @@ def record_action(
     if not spec.offered_at(activity, booth):
         raise ServiceError("not_offered", status=409)
     registration = _registration(activity, spec, request)
-    fields = clean_fields(spec.fields, request.fields, activity=activity, booth=booth)
+    fields = clean_fields(
+        spec.fields, request.fields, activity=activity, booth=booth, from_text=request.fields_from_text
+    )
     counted_at = counted_time(request.recorded_at, now)
     local_day = activity.event.local_day(counted_at)
 

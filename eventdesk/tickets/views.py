@@ -153,4 +153,4 @@ def _private(rendered):
     return response
 
 
-from eventdesk.tickets import staff  # noqa: E402, F401  (the staff pages' routes)
+from eventdesk.tickets import desk, staff  # noqa: E402, F401  (the staff pages' routes)
