@@ -386,3 +386,35 @@ def test_the_last_scan_can_be_undone(app, live_server, site, camera, browser):
     scans = scans_of(app, site["credential_id"])
     assert [(s.kind, s.result) for s in scans] == [("ticket", "accepted"), ("void", "accepted")]
     assert scans[1].voids_scan_id == scans[0].id
+
+
+def test_without_a_live_camera_a_photo_of_the_code_is_read(app, live_server, site, launch_chromium, tmp_path):
+    """WeChat's in-app browser often offers no live camera: the scanner reads a photo instead."""
+    import qrcode
+
+    server = live_server()
+    browser = launch_chromium()  # no fake camera: getUserMedia fails as it does in such browsers
+    context = browser.new_context(locale="zh-CN", **PHONE)
+    page = context.new_page()
+    page.goto(f"{server.url}/scanner/enrol/{site['code']}")
+    page.wait_for_selector("body[data-enrolled='yes']", timeout=WAIT_MS)
+    page.wait_for_selector("body[data-camera='error']", timeout=WAIT_MS)
+    page.wait_for_selector("#photo:not([hidden])", timeout=WAIT_MS)
+    assert "微信" in page.inner_text("#photo")
+
+    # A photo is larger than the code and not only the code: a white margin, a big picture.
+    photo = tmp_path / "photo.png"
+    qrcode.make(ticket_url(server, site["tokens"][1]), box_size=24, border=12).save(photo)
+    page.set_input_files("#photo-input", str(photo))
+    wait_for_answer(page, 1, "accepted")
+    assert page.get_attribute("body", "data-photo") == "read"
+    assert page.inner_text("#answer-name") == "李*龙"
+
+    blank = tmp_path / "blank.png"
+    qrcode.make("x").resize((10, 10)).save(blank)
+    page.click("#answer")
+    page.set_input_files("#photo-input", str(blank))
+    page.wait_for_selector("body[data-photo='unreadable']", timeout=WAIT_MS)
+    wait_for_answer(page, 2, "error")
+    assert len(scans_of(app, site["credential_id"])) == 1
+    context.close()

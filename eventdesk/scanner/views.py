@@ -38,7 +38,6 @@ SYNC_BATCH_SIZE = 500
 # -- organizers: the activity's scanner credentials -----------------------------------------
 
 
-
 def _issue_form(activity: Activity) -> IssueForm:
     form = IssueForm()
     form.booth.choices = [(ENTRANCE, _("Entrance (no booth)"))] + [(b.id, b.label) for b in activity.booths]
@@ -202,6 +201,9 @@ def _scanner_strings() -> dict:
         "undo_confirm": _("Undo the last scan ({name})? It will no longer count."),
         "undone": _("Last scan undone"),
         "undo_offline": _("Undoing needs a connection. Try again when the phone is online."),
+        "photo_no_code": _(
+            "No ticket code could be read in this photo. Hold the phone closer and take it again."
+        ),
         "actions_for": _("For {name}:"),
         "this_person": _("this person"),
         "record_without_ticket": _("Record without a ticket"),

@@ -1076,6 +1076,8 @@
     setData('camera', newState);
     noticeEl.textContent = notice || '';
     noticeEl.hidden = !notice;
+    // No live camera (WeChat's browser, a refusal, no camera API): a photo of the code instead.
+    if (newState === 'error') $('photo').hidden = false;
   }
 
   function decodeWithJsQR() {
@@ -1171,6 +1173,57 @@
     torchEl.hidden = true;
     releaseWakeLock();
     setCamera('paused', reason === 'idle' ? T.camera_paused : null);
+  }
+
+  // -- a photo of the code, where the live camera is not offered ------------------------------
+
+  // Photos are large: try a size that reads most codes fast, then larger and smaller ones.
+  var PHOTO_SIDES = [1000, 1600, 640];
+
+  function decodePhoto(image) {
+    var width = image.naturalWidth || image.width;
+    var height = image.naturalHeight || image.height;
+    if (!width || !height || typeof window.jsQR !== 'function') return null;
+    var photoCanvas = document.createElement('canvas');
+    var context = photoCanvas.getContext('2d', { willReadFrequently: true });
+    for (var i = 0; i < PHOTO_SIDES.length; i++) {
+      var scale = Math.min(1, PHOTO_SIDES[i] / Math.max(width, height));
+      var w = Math.max(1, Math.round(width * scale));
+      var h = Math.max(1, Math.round(height * scale));
+      photoCanvas.width = w;
+      photoCanvas.height = h;
+      context.drawImage(image, 0, 0, w, h);
+      var code = window.jsQR(context.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: 'attemptBoth' });
+      if (code && code.data) return code.data;
+    }
+    return null;
+  }
+
+  function onPhoto() {
+    var input = $('photo-input');
+    var file = input.files && input.files[0];
+    if (!file) return;
+    var url = URL.createObjectURL(file);
+    var image = new Image();
+    image.onload = function () {
+      var text = decodePhoto(image);
+      URL.revokeObjectURL(url);
+      input.value = '';
+      setData('photo', text ? 'read' : 'unreadable');
+      if (text) {
+        lastCodeAt = Date.now();
+        scanText(text);
+      } else {
+        presentError(T.photo_no_code);
+      }
+    };
+    image.onerror = function () {
+      URL.revokeObjectURL(url);
+      input.value = '';
+      setData('photo', 'unreadable');
+      presentError(T.photo_no_code);
+    };
+    image.src = url;
   }
 
   // A timer rather than video frame callbacks: those may stop while the answer covers the video.
@@ -1431,6 +1484,7 @@
       if (button) setDirection(button.getAttribute('data-direction'));
     });
     $('more-actions').addEventListener('click', chooseWithoutTicket);
+    $('photo-input').addEventListener('change', onPhoto);
     $('action-form').addEventListener('submit', saveAction);
     $('action-cancel').addEventListener('click', closeSheet);
     $('actions-close').addEventListener('click', function () { actionsEl.hidden = true; });
