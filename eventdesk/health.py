@@ -1,7 +1,8 @@
-"""Probes for load balancers and orchestration: alive, and alive with a database."""
+"""Probes for load balancers and orchestration (alive, and alive with a database), and the
+favicon browsers ask every site for."""
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify, send_from_directory
 
 from eventdesk.extensions import db
 
@@ -23,3 +24,9 @@ def readyz():
         db.session.rollback()
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon browsers ask for on every page: served, so that no page logs a 404 for it."""
+    return send_from_directory(current_app.static_folder, "icons/favicon.ico", max_age=7 * 24 * 3600)

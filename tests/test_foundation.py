@@ -42,3 +42,10 @@ def test_migrations_are_at_head(app_ctx):
 
     scripts = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
     assert version == scripts.get_current_head()
+
+
+def test_the_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype in {"image/vnd.microsoft.icon", "image/x-icon"}
+    assert response.data[:4] == b"\x00\x00\x01\x00"

@@ -418,3 +418,44 @@ def test_without_a_live_camera_a_photo_of_the_code_is_read(app, live_server, sit
     wait_for_answer(page, 2, "error")
     assert len(scans_of(app, site["credential_id"])) == 1
     context.close()
+
+
+def test_an_installed_scanner_opens_and_queues_with_the_network_off(app, live_server, site, camera, browser):
+    """Put on the home screen, the scanner is opened anew (not reloaded) with no network at all."""
+    server = live_server(workers=1)
+    page = enrol(browser, server, site["code"])
+    page.wait_for_function(
+        "() => document.body.dataset.sw === 'ready' && navigator.serviceWorker.controller !== null",
+        timeout=WAIT_MS,
+    )
+    manifest = page.evaluate(
+        "() => fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())"
+    )
+    assert (manifest["start_url"], manifest["scope"], manifest["display"]) == (
+        "/scanner",
+        "/scanner",
+        "standalone",
+    )
+    assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+    for icon in manifest["icons"]:
+        assert page.evaluate("(src) => fetch(src).then((r) => r.status)", icon["src"]) == 200
+    context = page.context
+    page.close()
+
+    server.stop()
+    context.set_offline(True)
+    opened = context.new_page()
+    opened.goto(f"{server.url}/scanner")
+    opened.wait_for_selector("body[data-enrolled='yes']", timeout=WAIT_MS)
+    assert opened.inner_text("#activity-name") == site["activity_name"]
+    hardware_scan(opened, ticket_url(server, site["tokens"][2]))
+    wait_for_answer(opened, 1, "queued")
+    opened.wait_for_selector("body[data-waiting='1']", timeout=WAIT_MS)
+    assert scans_of(app, site["credential_id"]) == []
+
+    server.start()
+    context.set_offline(False)
+    opened.evaluate("() => window.dispatchEvent(new Event('online'))")
+    opened.wait_for_selector("body[data-waiting='0']", timeout=25_000)
+    [scan] = scans_of(app, site["credential_id"])
+    assert (scan.result, scan.registration_id) == ("accepted", site["registration_ids"][2])

@@ -15,6 +15,8 @@ SHELL_ASSETS = (
     "css/scanner.css",
     "js/scanner.js",
     "vendor/jsqr/jsQR.js",
+    "icons/scanner-192.png",
+    "icons/scanner-512.png",
 )
 
 

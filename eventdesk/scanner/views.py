@@ -1,11 +1,14 @@
 """Scanner pages: organizers issue and revoke device credentials; volunteers enrol and scan."""
 
+import json
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from eventdesk.api.common import language
 from eventdesk.auth.permissions import activity_page
 from eventdesk.core import qr
 from eventdesk.core.access import Need
@@ -250,6 +253,36 @@ def scanner():
     # Always asked again when online; offline, the service worker answers from its cache.
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
+    return response
+
+
+@bp.get("/scanner/manifest.webmanifest")
+def manifest():
+    """What a phone needs to put the scanner on its home screen and open it like an app."""
+    scanner_page = url_for("scanner.scanner")
+    document = {
+        "name": _("EventDesk scanner"),
+        "short_name": _("Scanner"),
+        "start_url": scanner_page,
+        "scope": scanner_page,
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#eef1f4",
+        "theme_color": "#14181d",
+        "lang": "en" if language() == "en" else "zh-CN",
+        "icons": [
+            {
+                "src": asset_url(f"icons/scanner-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any maskable",
+            }
+            for size in (192, 512)
+        ],
+    }
+    response = make_response(json.dumps(document, ensure_ascii=False))
+    response.mimetype = "application/manifest+json"
+    response.headers["Cache-Control"] = "no-cache"
     return response
 
 
