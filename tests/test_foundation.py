@@ -45,7 +45,7 @@ def test_migrations_are_at_head(app_ctx):
 
 
 def test_the_favicon_is_served(client):
-    response = client.get("/favicon.ico")
-    assert response.status_code == 200
-    assert response.mimetype in {"image/vnd.microsoft.icon", "image/x-icon"}
-    assert response.data[:4] == b"\x00\x00\x01\x00"
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype in {"image/vnd.microsoft.icon", "image/x-icon"}
+        assert response.data[:4] == b"\x00\x00\x01\x00"
