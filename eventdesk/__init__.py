@@ -52,9 +52,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_request_hooks(app)
 
-    from eventdesk import activities, cli
+    from eventdesk import activities, cli, comfort
 
     activities.init_app(app)
+    comfort.init_app(app)
     web.init_app(app)
     cli.init_app(app)
     return app

@@ -139,6 +139,11 @@ def url_with_language(language: str) -> str:
     return _current_url(lang=language)
 
 
+def url_with_comfort(large: str) -> str:
+    """The current page in large type ("1") or normal type ("0")."""
+    return _current_url(large=large)
+
+
 def url_for_page(page: int) -> str:
     """The current list on another page, with its search kept."""
     return _current_url(page=page)
@@ -155,6 +160,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_context)
     app.jinja_env.globals.update(
         url_with_language=url_with_language,
+        url_with_comfort=url_with_comfort,
         url_for_page=url_for_page,
         kind_label=kind_label,
         kind_registration_notice=kind_registration_notice,

@@ -384,3 +384,21 @@ def test_repeated_fields_do_not_confuse_the_form(app, client, activity_id):
     )
     assert response.status_code == 302
     assert counts(app)["registrations"] == 1
+
+
+def test_large_type_is_switched_on_from_a_public_page_and_kept(app, client):
+    with app.app_context():
+        activity = factories.activity()
+        db.session.commit()
+        register_url = f"/activities/{activity.id}/register"
+    plain = client.get(register_url).get_data(as_text=True)
+    assert "large-type" not in plain
+    assert "?large=1" in plain
+    switched = client.get(f"{register_url}?large=1")
+    assert "large-type" in switched.get_data(as_text=True)
+    assert "large=1" in switched.headers["Set-Cookie"]
+    # Kept for the pages that follow, until switched off again.
+    assert 'class="public large-type"' in client.get("/").get_data(as_text=True).replace("  ", " ")
+    assert "large-type" in client.get(register_url).get_data(as_text=True)
+    assert "large-type" not in client.get(f"{register_url}?large=0").get_data(as_text=True)
+    assert "large-type" not in client.get(register_url).get_data(as_text=True)
