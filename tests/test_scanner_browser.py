@@ -417,6 +417,13 @@ def test_without_a_live_camera_a_photo_of_the_code_is_read(app, live_server, sit
     page.wait_for_selector("body[data-photo='unreadable']", timeout=WAIT_MS)
     wait_for_answer(page, 2, "error")
     assert len(scans_of(app, site["credential_id"])) == 1
+
+    # Outdoors at noon: the bright-sun theme, kept on this phone.
+    page.click("#answer")
+    page.click("#sunlight")
+    page.wait_for_selector("body.sunlight[data-sunlight='on']", timeout=WAIT_MS)
+    page.reload()
+    page.wait_for_selector("body.sunlight[data-sunlight='on']", timeout=WAIT_MS)
     context.close()
 
 

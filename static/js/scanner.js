@@ -15,6 +15,7 @@
   var body = document.body;
   var TOKEN_SHAPE = new RegExp('^(?:' + CONFIG.token_pattern + ')$');
   var DIRECTION_KEY = CONFIG.storage_key + '.direction';
+  var SUNLIGHT_KEY = CONFIG.storage_key + '.sunlight';
 
   // A code still in view within this time is the same presentation, not a new scan.
   var HOLD_MS = 1500;
@@ -1420,6 +1421,14 @@
     setData('direction', state.direction);
   }
 
+  // Bright sun: black on white and full colours only, for a screen read outdoors at noon.
+  function setSunlight(on) {
+    body.classList.toggle('sunlight', on);
+    $('sunlight').setAttribute('aria-pressed', on ? 'true' : 'false');
+    setData('sunlight', on ? 'on' : 'off');
+    try { localStorage.setItem(SUNLIGHT_KEY, on ? 'on' : 'off'); } catch (e) { /* this page only */ }
+  }
+
   function signOut() {
     var question = state.waiting ? fmt(T.confirm_sign_out_queue, { n: state.waiting }) : T.confirm_sign_out;
     if (!window.confirm(question)) return;
@@ -1485,6 +1494,10 @@
     });
     $('more-actions').addEventListener('click', chooseWithoutTicket);
     $('photo-input').addEventListener('change', onPhoto);
+    $('sunlight').addEventListener('click', function () { setSunlight(!body.classList.contains('sunlight')); });
+    var sunlight = null;
+    try { sunlight = localStorage.getItem(SUNLIGHT_KEY); } catch (e) { /* default */ }
+    setSunlight(sunlight === 'on');
     $('action-form').addEventListener('submit', saveAction);
     $('action-cancel').addEventListener('click', closeSheet);
     $('actions-close').addEventListener('click', function () { actionsEl.hidden = true; });
