@@ -174,8 +174,11 @@ def test_a_ticket_already_in_is_amber_and_names_the_first_scanner(app, live_serv
     wait_for_answer(page, 1, "duplicate")
     assert page.get_attribute("#answer", "data-color") == "amber"
     assert "志愿者小李" in page.inner_text("#answer-extra")
-    [scan] = scans_of(app, site["credential_id"])
-    assert (scan.result, scan.reason) == ("duplicate", "already_in")
+    # A machine starved of CPU may decode the held code more than 1.5 s apart and send it again:
+    # every such scan is the same duplicate, never an acceptance.
+    scans = scans_of(app, site["credential_id"])
+    assert scans
+    assert {(scan.result, scan.reason) for scan in scans} == {("duplicate", "already_in")}
 
 
 def test_a_foreign_qr_code_is_red(app, live_server, site, camera, browser):
