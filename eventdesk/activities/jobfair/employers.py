@@ -48,7 +48,7 @@ EDUCATION_ALIASES = {
     "研究生": "master",
     "博士": "master",
 }
-_ANY_EDUCATION_WORDS = frozenset({"无", "无要求", "学历不限", "any", "none"})
+_ANY_EDUCATION_WORDS = frozenset({"不限", "无", "无要求", "any", "none"})
 _KIND_FIELD = Field("kind", "kind", "choice")
 _EDUCATION_FIELD = Field("education", "education", "choice")
 _YES_NO_FIELD = Field("public_welfare", "public_welfare", "boolean")
