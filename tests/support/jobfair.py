@@ -53,10 +53,12 @@ class Fair:
         return self.booths[employer]
 
 
-def build_fair(app, stands=STANDS, **activity_options) -> Fair:
-    """A job fair today with `stands`, its staff and scanners (inside `app`'s context)."""
+def build_fair(app, stands=STANDS, *, days=None, **activity_options) -> Fair:
+    """A job fair with `stands`, its staff and scanners: today, or within an event of `days`
+    (first and last) with the opening hours given."""
     with app.app_context():
-        activity = factories.activity(kind="jobfair", **activity_options)
+        event = factories.event(starts_on=days[0], ends_on=days[1]) if days else None
+        activity = factories.activity(event, kind="jobfair", **activity_options)
         booths, employer_ids, postings = {}, {}, {}
         for name, (kind, number, offered) in stands.items():
             employer = employer_service.create_employer(
