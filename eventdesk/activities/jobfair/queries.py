@@ -40,8 +40,9 @@ class ApplicationRow:
 
 
 def employers_of(activity: Activity) -> list[Employer]:
-    """The fair's employers in the order of their stands, with their postings loaded."""
-    return list(
+    """The fair's employers in the order of their stands, with their postings loaded (and each
+    posting's employer set, so that pages listing hundreds of postings make no query per posting)."""
+    employers = list(
         db.session.scalars(
             sa.select(Employer)
             .join(Booth, Booth.id == Employer.booth_id)
@@ -50,6 +51,10 @@ def employers_of(activity: Activity) -> list[Employer]:
             .order_by(Booth.sort_order, Booth.id)
         )
     )
+    for employer in employers:
+        for posting in employer.postings:
+            so.attributes.set_committed_value(posting, "employer", employer)
+    return employers
 
 
 def postings_of(activity: Activity) -> list[Posting]:

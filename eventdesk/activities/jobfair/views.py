@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from eventdesk.activities.jobfair import employers, matching, queries
+from eventdesk.activities.jobfair.display import PostingTexts
 from eventdesk.activities.jobfair.forms import DeleteForm, EmployerForm, PostingForm
 from eventdesk.activities.jobfair.models import Application, Employer, Posting
 from eventdesk.activities.jobfair.panels import intention_rate
@@ -154,6 +155,7 @@ def _employer_page(activity: Activity, found: Employer, status: int = 200):
             employer=found,
             may_change=may_change_employer(current_user, found),
             delete_form=DeleteForm(),
+            texts=PostingTexts(),
         ),
         status,
     )
@@ -260,7 +262,12 @@ def public_postings(activity_id: int):
     if activity is None or activity.kind != KIND_NAME:
         abort(404)
     response = make_response(
-        render_template("jobfair/postings.html", activity=activity, employers=queries.employers_of(activity))
+        render_template(
+            "jobfair/postings.html",
+            activity=activity,
+            employers=queries.employers_of(activity),
+            texts=PostingTexts(),
+        )
     )
     response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     response.vary.update(("Accept-Language", "Cookie"))
@@ -283,6 +290,7 @@ def my_postings(token: str):
             employers=found,
             registration=registration,
             fitting=matching.fitting(registration.fields or {}, postings),
+            texts=PostingTexts(),
         )
     )
     # A private page: the ticket's link is in its address.
