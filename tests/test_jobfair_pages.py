@@ -10,14 +10,14 @@ import pytest
 import sqlalchemy as sa
 
 from eventdesk.activities.jobfair.models import Employer, Posting
-from eventdesk.core.models import Activity, Booth, utcnow
+from eventdesk.core.models import Activity, Booth, Person, Registration, utcnow
 from eventdesk.core.services import activities
 from eventdesk.core.services import tally as tally_service
 from eventdesk.extensions import db
 from tests.support import factories
 from tests.support.api import Api
 from tests.support.client import Client
-from tests.support.jobfair import add_seeker, apply, build_fair, outcome
+from tests.support.jobfair import add_seeker, apply, build_fair, outcome, write_csv
 from tests.support.openapi import check
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -319,3 +319,42 @@ def test_standing_figures_move_with_the_activity(app):
         assert stored == tally_service.facts()
         assert {key[0] for key in stored} == {activity.day}
         assert sum(value for key, value in stored.items() if key[3] == "positions") == 14
+
+
+def test_seekers_imported_from_a_list_with_their_profile(app, run_cli, tmp_path, fair):
+    rows = [
+        ("姓名", "手机号", "学历", "求职意向", "技能", "建档立卡贫困劳动力", "可到岗日期"),
+        ("王秀英", "13800000001", "初中", "护工、保洁", "照顾老人", "是", "2026/12/1"),
+        ("李建国", "13800000002", "中专", "操作工", "", "否", ""),
+    ]
+    path = tmp_path / "seekers.csv"
+    path.write_bytes(write_csv(rows))
+    result = run_cli("import", "people", str(path), "--activity", str(fair.activity))
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        mine = Registration.activity_id == fair.activity
+        registered = db.session.scalars(sa.select(Registration).where(mine))
+        stored = {r.person.name: (r.fields, r.present_metrics) for r in registered}
+    assert stored == {
+        "王秀英": (
+            {
+                "education": "junior_high",
+                "wanted_jobs": "护工、保洁",
+                "skills": "照顾老人",
+                "poor_labourer": True,
+                "available_from": "2026-12-01",
+            },
+            "poor_labourers_present",
+        ),
+        "李建国": ({"education": "vocational", "wanted_jobs": "操作工", "poor_labourer": False}, None),
+    }
+    # Checked in at a stand, she counts as a registered poor labourer present; he does not.
+    scanner = Api(app, fair.scanner)
+    for name in ("王秀英", "李建国"):
+        with app.app_context():
+            token = db.session.scalar(
+                sa.select(Registration.token).join(Registration.person).where(Person.name == name)
+            )
+        assert scanner.scan(token, booth_id=fair.stand("市人民医院"))["result"] == "accepted"
+    metrics = Api(app, fair.organizer).get(f"/activities/{fair.activity}/counts").get_json()
+    assert (metrics["checked_in"], metrics["metrics"]["poor_labourers_present"]) == (2, 1)
