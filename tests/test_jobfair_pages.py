@@ -9,7 +9,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from eventdesk.activities.jobfair.models import Employer, Posting
+from eventdesk.activities.jobfair.models import Application, Employer, Posting
 from eventdesk.core.models import Activity, Booth, Person, Registration, utcnow
 from eventdesk.core.services import activities
 from eventdesk.core.services import tally as tally_service
@@ -358,3 +358,50 @@ def test_seekers_imported_from_a_list_with_their_profile(app, run_cli, tmp_path,
         assert scanner.scan(token, booth_id=fair.stand("市人民医院"))["result"] == "accepted"
     metrics = Api(app, fair.organizer).get(f"/activities/{fair.activity}/counts").get_json()
     assert (metrics["checked_in"], metrics["metrics"]["poor_labourers_present"]) == (2, 1)
+
+
+# -- the activity's page and the booth desk ----------------------------------------------------------
+
+
+def desk_form(page: str, action: str) -> dict:
+    """The hidden inputs of one action's form on the desk page."""
+    form = page[page.index(f"/desk/{action}") :]
+    form = form[: form.index("</form>")]
+    names = "csrf_token|client_action_id|booth_id|registration_id"
+    return dict(re.findall(rf'name="({names})"[^>]*value="([^"]*)"', form))
+
+
+def test_the_activity_page_links_to_the_fairs_pages(app, fair):
+    page = (
+        signed_in(app, fair.organizer_email).get(f"/manage/activities/{fair.activity}").get_data(as_text=True)
+    )
+    assert f'href="/manage/activities/{fair.activity}/jobfair/employers">用人单位与岗位</a>' in page
+    assert f'href="/activities/{fair.activity}/postings">岗位信息公开页</a>' in page
+
+
+def test_an_employers_staff_record_applications_and_outcomes_at_the_desk(app, fair):
+    registration_id, _token = add_seeker(app, fair, "王秀英", "13800000001")
+    client = signed_in(app, fair.stand_staff_email)
+    stand = fair.stand("市人民医院")
+    here = f"/manage/activities/{fair.activity}/desk?booth={stand}&registration={registration_id}"
+    page = client.get(here).get_data(as_text=True)
+    assert "投递求职申请" in page
+    assert "护工（剩余2个）" in page
+    assert "操作工" not in page  # another stand's posting
+    values = {**desk_form(page, "apply"), "kind_posting_id": str(fair.postings["护工"])}
+    response = client.http.post(
+        f"/manage/activities/{fair.activity}/desk/apply?booth={stand}&registration={registration_id}",
+        data=values,
+    )
+    assert response.status_code == 302
+    page = client.get(f"/manage/activities/{fair.activity}/desk?booth={stand}").get_data(as_text=True)
+    assert "王*英，手机尾号0001：护工" in page
+    with app.app_context():
+        [application] = db.session.scalars(sa.select(Application.id)).all()
+    values = {**desk_form(page, "outcome"), "kind_application_id": str(application), "kind_status": "hired"}
+    response = client.http.post(f"/manage/activities/{fair.activity}/desk/outcome?booth={stand}", data=values)
+    assert response.status_code == 302
+    assert stand_figures(app, stand)["hired"] == 1
+    # Another stand's staff cannot record at this one.
+    outsider = signed_in(app, fair.outsider_email)
+    assert outsider.get(f"/manage/activities/{fair.activity}/desk?booth={stand}").status_code == 403
