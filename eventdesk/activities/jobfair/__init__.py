@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from eventdesk.activities.jobfair import api, applications, demo, imports, lists, panels, tally, views
 from eventdesk.activities.jobfair.reasons import REASONS
-from eventdesk.activities.jobfair.vocabulary import EDUCATION, STATUSES
+from eventdesk.activities.jobfair.vocabulary import EDUCATION, KIND_NAME, STATUSES
 from eventdesk.core.fields import Field
 from eventdesk.core.kinds import Action, ActivityKind
 
@@ -70,7 +70,7 @@ ACTIONS = (
 )
 
 KIND = ActivityKind(
-    name="jobfair",
+    name=KIND_NAME,
     label=_l("Job fair"),
     booth_label=_l("Employer stand"),
     reasons=REASONS,

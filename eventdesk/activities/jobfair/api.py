@@ -4,7 +4,7 @@ for anyone (no personal data), and its OpenAPI description."""
 from flask import Blueprint, jsonify
 
 from eventdesk.activities.jobfair import queries
-from eventdesk.activities.jobfair.vocabulary import EDUCATION, values
+from eventdesk.activities.jobfair.vocabulary import EDUCATION, KIND_NAME, values
 from eventdesk.api.openapi import ACTIVITY_ID, ID, error_content, json_content, ref
 from eventdesk.core.models import Activity
 from eventdesk.errors import ServiceError
@@ -37,7 +37,7 @@ def describe(posting) -> dict:
 def postings(activity_id: int):
     """A job fair's postings, by employer in the order of their stands."""
     activity = db.session.get(Activity, activity_id)
-    if activity is None or activity.kind != "jobfair":
+    if activity is None or activity.kind != KIND_NAME:
         raise ServiceError("not_found", status=404)
     response = jsonify({"postings": [describe(posting) for posting in queries.postings_of(activity)]})
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"

@@ -10,6 +10,7 @@ already there updates it: importing the same list twice changes nothing the seco
 from flask_babel import lazy_gettext as _l
 
 from eventdesk.activities.jobfair import employers
+from eventdesk.activities.jobfair.vocabulary import KIND_NAME
 from eventdesk.core import audit, tabular
 from eventdesk.core.kinds import ImportKind
 from eventdesk.core.models import Activity, User
@@ -35,7 +36,7 @@ POSTING_COLUMNS = {
     "workplace": ("工作地点",),
     "requirements": ("岗位要求", "任职要求"),
 }
-_JOBFAIR = frozenset({"jobfair"})
+_JOBFAIR = frozenset({KIND_NAME})
 
 
 def import_employers(

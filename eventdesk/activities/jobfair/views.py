@@ -16,7 +16,7 @@ from eventdesk.activities.jobfair.forms import DeleteForm, EmployerForm, Posting
 from eventdesk.activities.jobfair.models import Application, Employer, Posting
 from eventdesk.activities.jobfair.panels import intention_rate
 from eventdesk.activities.jobfair.permissions import is_stand_staff, may_change_employer
-from eventdesk.activities.jobfair.vocabulary import EDUCATION, EMPLOYER_KINDS, STATUSES, label_of
+from eventdesk.activities.jobfair.vocabulary import EDUCATION, EMPLOYER_KINDS, KIND_NAME, STATUSES, label_of
 from eventdesk.auth.permissions import activity_page
 from eventdesk.core.access import Need, can_manage_activity
 from eventdesk.core.models import Activity, Registration
@@ -25,8 +25,6 @@ from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 
 bp = Blueprint("jobfair", __name__)
-
-KIND_NAME = "jobfair"
 PREFIX = "/manage/activities/<int:activity_id>/jobfair"
 #: The public list may be kept by phones and proxies this long; positions left move slowly.
 PUBLIC_MAX_AGE = 60

@@ -4,6 +4,9 @@ from flask_babel import lazy_gettext as _l
 
 from eventdesk.core.fields import Choice
 
+#: The kind's name (`Activity.kind`).
+KIND_NAME = "jobfair"
+
 #: 党政机关, 事业单位, 国有企业, 民营企业, 社会组织.
 EMPLOYER_KINDS = (
     Choice("government", _l("Party or government body")),
