@@ -167,15 +167,8 @@ ACTIVITIES = (
         description=(
             "面向有劳动能力和就业意愿的贫困群众，提供公益性岗位和企业岗位，现场登记求职意向，请携带身份证件。"
         ),
-        booths=(
-            ("贫困劳动力求职登记台", "Job seekers' registration desk", "poverty-bureau"),
-            ("市城市管理执法局（公益性岗位）", "City Urban Management Bureau (public-welfare posts)", None),
-            ("市人民医院（后勤服务岗位）", "City People's Hospital (support services)", None),
-            ("市城市建设投资集团有限公司", "City Construction Investment Group", None),
-            ("金泰现代农业发展有限公司", "Jintai Modern Agriculture Co.", None),
-            ("宏达新型建材有限公司", "Hongda Building Materials Co.", None),
-            ("瑞丰家政服务有限公司", "Ruifeng Home Services Co.", None),
-        ),
+        # The employers' stands come with the employers (the job fair's own demo data).
+        booths=(("贫困劳动力求职登记台", "Job seekers' registration desk", "poverty-bureau"),),
     ),
     DemoActivity(
         kind="health",

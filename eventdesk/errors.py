@@ -13,7 +13,7 @@ REASONS = {
     "unknown_token": _l("Unknown ticket: this code is not an EventDesk ticket."),
     "wrong_activity": _l("This ticket is for another activity."),
     "wrong_event": _l("This ticket is for another event."),
-    "wrong_booth": _l("This device scans for another booth."),
+    "wrong_booth": _l("Wrong booth: this device, or what was chosen, belongs to another booth."),
     "revoked": _l("This ticket has been cancelled."),
     "not_open": _l("The activity is not open at this time."),
     "malformed": _l("The scan could not be read."),

@@ -1,7 +1,8 @@
 """Translation catalogs: extract, check and compile.
 
 Each area of the package that has a ``translations/`` folder (``eventdesk/<area>/``) owns
-the strings of its Python files and of ``templates/<area>/``; everything else belongs to
+the strings of its Python files and of ``templates/<area>/`` (an activity kind's,
+``eventdesk/activities/<kind>/``, those of ``templates/<kind>/``); everything else belongs to
 the package catalog in ``eventdesk/translations/``. Message ids are English; the Chinese
 (zh_Hans) catalogs must translate every one of them.
 
@@ -47,6 +48,9 @@ def catalog_dirs() -> dict[str, Path]:
 def _area_of(path: Path, areas: dict[str, Path]) -> str:
     relative = path.relative_to(TEMPLATES) if path.is_relative_to(TEMPLATES) else path.relative_to(PACKAGE)
     parts = relative.parts[:-1]
+    # An activity kind's templates (templates/<kind>/) belong to the kind's own catalog.
+    if path.is_relative_to(TEMPLATES) and parts and f"activities/{parts[0]}" in areas:
+        return f"activities/{parts[0]}"
     for depth in (2, 1):
         candidate = "/".join(parts[:depth])
         if len(parts) >= depth and candidate in areas:

@@ -68,6 +68,10 @@ class Field:
     required: bool = False
     #: For ``choice``: the choices, or a function of (activity, booth) that computes them.
     choices: ChoiceSource | None = None
+    #: For ``choice``: what the field accepts when it is more than the booth offers (another
+    #: stand's postings), so that the kind refuses the rest with its own reason
+    #: (``wrong_booth``) rather than ``invalid_field``; default: the choices offered.
+    accepts: ChoiceSource | None = None
     max_length: int = 200
     multiline: bool = False
     minimum: int = 0
@@ -83,6 +87,13 @@ class Field:
         if callable(self.choices):
             return list(self.choices(activity, booth))
         return list(self.choices)
+
+    def accepted_for(self, activity: "Activity | None" = None, booth: "Booth | None" = None) -> list[Choice]:
+        if self.accepts is None:
+            return self.choices_for(activity, booth)
+        if callable(self.accepts):
+            return list(self.accepts(activity, booth))
+        return list(self.accepts)
 
     def describe(self, activity: "Activity | None" = None, booth: "Booth | None" = None) -> dict:
         """The field as ``GET …/actions`` answers it, in the reader's language."""
@@ -216,7 +227,7 @@ def clean_fields(
     for field in fields:
         value = data.get(field.name)
         if not _empty(value):
-            value = field.parse(value, field.choices_for(activity, booth), from_text=from_text)
+            value = field.parse(value, field.accepted_for(activity, booth), from_text=from_text)
         if _empty(value):
             if field.required:
                 raise invalid(field.name)
