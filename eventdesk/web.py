@@ -13,7 +13,7 @@ from eventdesk.core import identity
 from eventdesk.core.languages import LANGUAGES
 from eventdesk.errors import ServiceError, reason_message
 from eventdesk.extensions import db
-from eventdesk.fieldforms import declared_inputs
+from eventdesk.fieldforms import declared_inputs, form_problems
 from eventdesk.formatting import activity_when, kind_label, kind_registration_notice, local_time
 
 _STATUS_CODES = {
@@ -165,6 +165,7 @@ def init_app(app: Flask) -> None:
         kind_label=kind_label,
         kind_registration_notice=kind_registration_notice,
         declared_inputs=declared_inputs,
+        form_problems=form_problems,
         activity_when=activity_when,
     )
     app.jinja_env.filters.update(

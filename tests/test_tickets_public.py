@@ -180,6 +180,20 @@ def test_bad_input_is_explained_and_nothing_is_written(app, client, activity_id,
     assert counts(app) == {"people": 0, "registrations": 0, "scans": 0}
 
 
+def test_a_refused_registration_opens_on_a_summary_of_its_errors(app, client, activity_id):
+    response = register(client, activity_id, phone="12345")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary" id="error-summary"[^>]*>(.*?)</div>', page, re.S)
+    assert summary is not None, "the summary is missing"
+    assert 'role="alert" tabindex="-1"' in summary.group(0)  # focusable: static/js/forms.js focuses it
+    assert page.index("error-summary") < page.index('name="name"')  # above the form's fields
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary.group(1))
+    assert links == [("phone", "手机号码：请输入 11 位大陆手机号码。")]
+    for field_id, _ in links:
+        assert f'id="{field_id}"' in page  # each link lands on its field
+
+
 def test_messages_follow_the_chosen_language(app, client, activity_id):
     client.get("/?lang=en")
     response = register(client, activity_id, phone="12345")
