@@ -71,10 +71,37 @@ def test_tally_xlsx_has_chinese_headers_frozen_and_typed_cells(app, client, day)
 
 
 def test_tally_xlsx_in_english(app, client, day):
+    with app.app_context():
+        fair = db.session.get(Activity, day["fair"])
+        fair.cooperators.append(factories.department(name="市民政局"))
+        db.session.commit()
     signed_in(app, client)
-    book = workbook(client.get(f"/reports/tally.xlsx?date={day['day'].isoformat()}&lang=en"))
+    response = client.get(f"/reports/tally.xlsx?date={day['day'].isoformat()}&lang=en")
+    book = workbook(response)
     assert book.sheetnames == ["By activity", "By booth", "Totals", "All figures"]
-    assert [c.value for c in book["By activity"][1]][:3] == ["Date", "District", "Site"]
+    headers = [c.value for c in book["By activity"][1]]
+    assert headers[:3] == ["Date", "District", "Site"]
+    row = next(r for r in book["By activity"].iter_rows(min_row=2, values_only=True) if r[3] == day["fair"])
+    cooperators = dict(zip(headers, row, strict=True))["Cooperating departments"]
+    assert len(cooperators.split(", ")) == 2 and "、" not in cooperators
+    # The English file is not named as the Chinese one.
+    chinese = client.get(f"/reports/tally.xlsx?date={day['day'].isoformat()}&lang=zh_Hans")
+    english_name = response.headers["Content-Disposition"]
+    assert f"tally-{day['day'].isoformat()}.xlsx" in english_name
+    assert chinese.headers["Content-Disposition"] != english_name
+    assert "%E6%AF%8F%E6%97%A5%E7%BB%9F%E8%AE%A1" in chinese.headers["Content-Disposition"]  # 每日统计
+
+
+def test_every_figure_of_the_long_tally_is_named_in_the_readers_language(app, client, day):
+    signed_in(app, client)
+    rows = csv_rows(client.get(f"/reports/tally.csv?date={day['day'].isoformat()}"))
+    header, body = rows[0], rows[1:]
+    named = {(row[header.index("展位编号")] != "", row[header.index("指标代码")]): row[header.index("指标")]
+             for row in body}  # fmt: skip
+    assert named[(True, "visits")] == "凭票接待人次"
+    assert named[(True, "walk_ins")] == "无票接待人次"  # at a booth, walk-ins are visits
+    assert named[(False, "walk_ins")] == "未登记到场人数"
+    assert all(label != code for (_, code), label in named.items())
 
 
 def test_tally_csv_starts_with_bom_and_round_trips(app, client, day):

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from eventdesk.formatting import kind_label
+from eventdesk.formatting import join_names, kind_label
 from eventdesk.reports import metrics
 from eventdesk.reports.exports import Column, Sheet
 from eventdesk.reports.tally import DailyTally, Group, tally_rows
@@ -26,11 +26,14 @@ LONG_COLUMNS = [
 
 def long_sheet(daily: DailyTally) -> Sheet:
     """One row per figure, as ``GET /api/v1/tally`` answers (with booth and figure names added)."""
-    labels: dict[str, str] = {}
+    labels: dict[tuple[bool, str], str] = {}
 
     def rows():
         for row in tally_rows(daily):
-            label = labels.get(row.metric) or labels.setdefault(row.metric, metrics.label(row.metric))
+            # A booth's figures have their own names: its walk-ins are visits, not people.
+            label_of = metrics.booth_label if row.booth_id is not None else metrics.label
+            key = (row.booth_id is not None, row.metric)
+            label = labels.get(key) or labels.setdefault(key, label_of(row.metric))
             yield {
                 "date": row.date,
                 "district": row.district,
@@ -78,7 +81,7 @@ def activity_sheet(daily: DailyTally) -> Sheet:
             "activity": activity.label,
             "kind": kind_label(activity.kind),
             "lead": activity.lead_department.label,
-            "cooperators": "、".join(d.label for d in activity.cooperators),
+            "cooperators": join_names(d.label for d in activity.cooperators),
         }
         row.update({f"m:{name}": value for name, value in entry.figures.items()})
         rows.append(row)

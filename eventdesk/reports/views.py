@@ -82,7 +82,7 @@ def tally_file(fmt: str):
         abort(404)
     day, daily = _tally_args()
     data = xlsx_bytes(tally_workbook(daily)) if fmt == "xlsx" else csv_bytes(long_sheet(daily))
-    return _file(data, fmt, f"tally-{day.isoformat()}")
+    return _file(data, fmt, _("tally-%(day)s", day=day.isoformat()))
 
 
 # -- Lists of an activity -----------------------------------------------------------------
@@ -119,7 +119,8 @@ def list_file(activity: Activity, name: str, fmt: str):
     sheet: Sheet = lists.list_sheet(export, activity, current_user, day)
     data = xlsx_bytes([sheet]) if fmt == "xlsx" else csv_bytes(sheet)
     suffix = f"-{day.isoformat()}" if day else ""
-    return _file(data, fmt, f"activity-{activity.id}-{name}{suffix}")
+    # Named in the reader's language, so that a Chinese and an English copy are told apart.
+    return _file(data, fmt, f"{export.label}-{activity.id}{suffix}")
 
 
 # -- The written report -------------------------------------------------------------------

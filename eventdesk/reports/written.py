@@ -19,7 +19,7 @@ from eventdesk.core.calendar import current_event
 from eventdesk.core.kinds import FollowUp, Panel, all_kinds
 from eventdesk.core.models import Activity, Booth, Department, District, Role, Site, User, activity_cooperator
 from eventdesk.extensions import db
-from eventdesk.formatting import local_time
+from eventdesk.formatting import join_names, local_time
 from eventdesk.reports import metrics, registry
 from eventdesk.reports.tally import ActivityFigures, DailyTally, Group, daily_tally, with_totals
 
@@ -196,10 +196,6 @@ def _numbered(n: int) -> str:
     return f"({n}) " if _english() else f"（{chinese_number(n)}）"
 
 
-def _join(items: list[str]) -> str:
-    return _(", ").join(items)
-
-
 def _day_text(day: dt.date) -> str:
     if _english():
         return f"{day:%d %B %Y}".lstrip("0")
@@ -270,7 +266,7 @@ def _activity_sentences(entry: ActivityFigures, unit: ReportUnit) -> list[str]:
             _(
                 "Held from %(opens)s to %(closes)s at %(site)s (%(district)s), led by %(lead)s with "
                 "%(cooperators)s cooperating.",
-                cooperators=_join([d.label for d in activity.cooperators]),
+                cooperators=join_names([d.label for d in activity.cooperators]),
                 **place,
             )
         ]
@@ -298,7 +294,7 @@ def _activity_sentences(entry: ActivityFigures, unit: ReportUnit) -> list[str]:
                 _(
                     "%(unit)s staffed %(booths)s here, which received %(visits)d visits.",
                     unit=unit.name,
-                    booths=_join([b.booth.label for b in own]),
+                    booths=join_names([b.booth.label for b in own]),
                     visits=sum(b.figures.get(metrics.BOOTH_VISITS, 0) for b in own),
                 )
             )
@@ -392,7 +388,7 @@ def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = Non
     if not events:
         event = current_event(event_id)
         events = [event.label] if event else []
-    event_name = _join(events) if events else _("the day's activities")
+    event_name = join_names(events) if events else _("the day's activities")
 
     led = []
     sections = []
