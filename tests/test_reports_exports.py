@@ -83,7 +83,8 @@ def test_tally_xlsx_in_english(app, client, day):
     assert headers[:3] == ["Date", "District", "Site"]
     row = next(r for r in book["By activity"].iter_rows(min_row=2, values_only=True) if r[3] == day["fair"])
     cooperators = dict(zip(headers, row, strict=True))["Cooperating departments"]
-    assert len(cooperators.split(", ")) == 2 and "、" not in cooperators
+    assert len(cooperators.split(", ")) == 2
+    assert "、" not in cooperators
     # The English file is not named as the Chinese one.
     chinese = client.get(f"/reports/tally.xlsx?date={day['day'].isoformat()}&lang=zh_Hans")
     english_name = response.headers["Content-Disposition"]

@@ -7,8 +7,10 @@ import pytest
 
 from eventdesk.core import kinds
 from eventdesk.core.kinds import FollowUp
+from eventdesk.core.models import Activity
 from eventdesk.extensions import db
 from tests.support import PROJECT_ROOT, factories
+from tests.support.api import Api, new_id
 from tests.support.scripted import scripted_day
 
 
@@ -137,6 +139,44 @@ def test_unknown_unit_and_bad_date(app, client, day):
     sign_in(app, client)
     assert client.get("/reports/written/district/999999").status_code == 404
     assert client.get("/reports/written/city?date=tomorrow").status_code == 400
+
+
+def test_city_report_has_a_subheading_per_district(app, client, day):
+    sign_in(app, client)
+    text = text_of(client.get(f"/reports/written/city?date={day['day'].isoformat()}").get_data(as_text=True))
+    north, south = text.index("（一）北区"), text.index("（二）南区")
+    assert north < text.index("1. ", north) < text.index("阳光广场", north) < south
+    assert south < text.index("1. ", south) < text.index("村卫生室", south)
+
+
+def test_a_district_report_with_one_district_and_one_kind_needs_no_subheading(app, client, day):
+    sign_in(app, client)
+    url = f"/reports/written/district/{day['north']}?date={day['day'].isoformat()}"
+    text = text_of(client.get(url).get_data(as_text=True))
+    assert "（一）" in text
+    assert "北区" not in text.split("一、活动开展情况")[1].split("（一）")[0]
+
+
+def test_booths_tied_for_the_most_visits_are_named_together(app, client, day):
+    with app.app_context():
+        fair = db.session.get(Activity, day["fair"])
+        factories.booth(fair, name="政策展板")
+        token = factories.scanner_token(fair)
+        db.session.commit()
+    # The stand catches up with the desk's three visits; the new booth has none.
+    walk_ins = {"client_scan_id": new_id(), "count": 2, "booth_id": day["stand"]}
+    assert Api(app, token).post("/walkins", walk_ins).status_code == 200
+    sign_in(app, client)
+    text = text_of(client.get(f"/reports/written/city?date={day['day'].isoformat()}").get_data(as_text=True))
+    assert "接待人次最多的是金融咨询台、企业展位，各3人次。" in text
+    assert "接待人次最多的是金融咨询台，" not in text
+
+
+def test_the_citys_own_report_is_listed_once_by_its_name(app, client, day):
+    sign_in(app, client)
+    page = text_of(client.get(f"/reports/written?date={day['day'].isoformat()}").get_data(as_text=True))
+    assert "全市 中文" in page
+    assert "全市 全市" not in page
 
 
 def test_index_lists_the_units_an_organizer_reports_for(app, client, day):

@@ -136,7 +136,7 @@ def written_index():
         day=day,
         form=DayForm(data={"date": day}),
         units=written.units_for(current_user),
-        scope_labels={"city": _("City"), "district": _("District"), "department": _("Department")},
+        scope_labels={"district": _("District"), "department": _("Department")},
     )
 
 

@@ -19,7 +19,7 @@ from eventdesk.core.calendar import current_event
 from eventdesk.core.kinds import FollowUp, Panel, all_kinds
 from eventdesk.core.models import Activity, Booth, Department, District, Role, Site, User, activity_cooperator
 from eventdesk.extensions import db
-from eventdesk.formatting import join_names, local_time
+from eventdesk.formatting import join_names, kind_label, local_time
 from eventdesk.reports import metrics, registry
 from eventdesk.reports.tally import ActivityFigures, DailyTally, Group, daily_tally, with_totals
 
@@ -135,6 +135,15 @@ class ActivitySection:
 
 
 @dataclass
+class SectionGroup:
+    """Activities under one subheading: a district's in the city's report, a kind's in a district's
+    or a department's (no subheading when all are of one)."""
+
+    heading: str | None
+    sections: list[ActivitySection]
+
+
+@dataclass
 class DepartmentPart:
     """A department's part in the unit's activities: which it led, which it joined, its booths."""
 
@@ -152,7 +161,7 @@ class WrittenReport:
     event_name: str
     title: str
     intro: list[str]
-    sections: list[ActivitySection]
+    groups: list[SectionGroup]
     departments: list[DepartmentPart]
     #: None when no activity kind provides follow-ups (the section is left out).
     follow_ups: list[FollowUp] | None
@@ -168,6 +177,10 @@ class WrittenReport:
     def signing_unit(self) -> str | None:
         """The unit named in the signature block; the city's report is signed by whoever sends it."""
         return None if self.unit.scope == "city" else self.unit.name
+
+    @property
+    def sections(self) -> list[ActivitySection]:
+        return [section for group in self.groups for section in group.sections]
 
     def activity_name(self, activity_id: int) -> str:
         for section in self.sections:
@@ -251,6 +264,21 @@ def _kind_sentence(entry: ActivityFigures) -> str | None:
     return _("Also recorded: %(figures)s.", figures=_("; ").join(parts)) if parts else None
 
 
+def _busiest_sentence(booths) -> str | None:
+    """Which booth received the most visits; several when tied, none when all are."""
+    top = max((b.figures.get(metrics.BOOTH_VISITS, 0) for b in booths), default=0)
+    leaders = [b.booth.label for b in booths if b.figures.get(metrics.BOOTH_VISITS, 0) == top]
+    if top == 0 or len(leaders) == len(booths):
+        return None
+    if len(leaders) == 1:
+        return _("The busiest booth was %(booth)s, with %(visits)d visits.", booth=leaders[0], visits=top)
+    return _(
+        "The busiest booths were %(booths)s, with %(visits)d visits each.",
+        booths=join_names(leaders),
+        visits=top,
+    )
+
+
 def _activity_sentences(entry: ActivityFigures, unit: ReportUnit) -> list[str]:
     activity = entry.activity
     zone = activity.event.timezone
@@ -278,15 +306,9 @@ def _activity_sentences(entry: ActivityFigures, unit: ReportUnit) -> list[str]:
     kind = _kind_sentence(entry)
     if kind:
         sentences.append(kind)
-    busiest = max(entry.booths, key=lambda b: b.figures.get(metrics.BOOTH_VISITS, 0), default=None)
-    if busiest is not None and busiest.figures.get(metrics.BOOTH_VISITS, 0) > 0 and len(entry.booths) > 1:
-        sentences.append(
-            _(
-                "The busiest booth was %(booth)s, with %(visits)d visits.",
-                booth=busiest.booth.label,
-                visits=busiest.figures[metrics.BOOTH_VISITS],
-            )
-        )
+    busiest = _busiest_sentence(entry.booths)
+    if busiest:
+        sentences.append(busiest)
     if unit.department is not None:
         own = [b for b in entry.booths if b.booth.department_id == unit.department.id]
         if own:
@@ -392,7 +414,7 @@ def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = Non
 
     led = []
     sections = []
-    for number, entry in enumerate(daily.activities, start=1):
+    for entry in daily.activities:
         role = _role_of(entry.activity, unit.department) if unit.department is not None else None
         if role == "lead":
             led.append(entry)
@@ -403,7 +425,7 @@ def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = Non
         )
         sections.append(
             ActivitySection(
-                number=_numbered(number),
+                number="",
                 entry=entry,
                 role=role,
                 sentences=_activity_sentences(entry, unit),
@@ -422,7 +444,7 @@ def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = Non
         event_name=event_name,
         title=title,
         intro=_intro(unit, day, event_name, daily, summary.total),
-        sections=sections,
+        groups=_grouped(sections, unit),
         departments=_departments(daily) if unit.scope != "department" else [],
         follow_ups=follow_ups,
         kind_sections=_kind_sections(daily, unit),
@@ -431,6 +453,28 @@ def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = Non
         total=summary.total,
         daily=daily,
     )
+
+
+def _grouped(sections: list[ActivitySection], unit: ReportUnit) -> list[SectionGroup]:
+    """Sections under subheadings, numbered as official documents are: （一） under 一、, then 1."""
+
+    def heading(section: ActivitySection) -> str:
+        activity = section.entry.activity
+        return activity.site.district.label if unit.scope == "city" else kind_label(activity.kind)
+
+    by_heading: dict[str, list[ActivitySection]] = {}
+    for section in sections:
+        by_heading.setdefault(heading(section), []).append(section)
+    if len(by_heading) <= 1:
+        for number, section in enumerate(sections, start=1):
+            section.number = _numbered(number)
+        return [SectionGroup(None, sections)] if sections else []
+    groups = []
+    for group_number, (name, members) in enumerate(by_heading.items(), start=1):
+        for number, section in enumerate(members, start=1):
+            section.number = f"{number}. "
+        groups.append(SectionGroup(f"{_numbered(group_number)}{name}", members))
+    return groups
 
 
 def _kind_sections(daily: DailyTally, unit: ReportUnit) -> list[Panel]:
