@@ -125,6 +125,12 @@ def test_issue_shows_the_enrolment_link_as_a_qr_code(app, client, place):
     answer = client.http.post("/api/v1/scanner/enrol", json={"code": code})
     assert answer.status_code == 200
     assert answer.get_json()["booth"]["id"] == booth
+    # Both languages' names go to the phone, so that its scanner shows the one it is switched to.
+    with app.app_context():
+        activity = db.session.get(Activity, place["activity"])
+        names = {"zh_Hans": activity.name, "en": activity.name_en or activity.name}
+    assert answer.get_json()["activity"]["names"] == names
+    assert set(answer.get_json()["booth"]["names"]) == {"zh_Hans", "en"}
 
 
 def test_issue_at_the_entrance(app, client, place):

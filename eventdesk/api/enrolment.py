@@ -24,6 +24,15 @@ def enrol():
         token=token,
         label=credential.label,
         expires_at=rfc3339(credential.expires_at, activity.event.timezone),
-        activity={"id": activity.id, "name": activity.label, "kind": activity.kind},
-        booth={"id": credential.booth.id, "name": credential.booth.label} if credential.booth else None,
+        activity={"id": activity.id, "name": activity.label, "names": _names(activity), "kind": activity.kind},
+        booth=(
+            {"id": credential.booth.id, "name": credential.booth.label, "names": _names(credential.booth)}
+            if credential.booth
+            else None
+        ),
     )
+
+
+def _names(named) -> dict[str, str]:
+    """Both languages' names, so that the scanner shows the one of the language it is switched to."""
+    return {"zh_Hans": named.name, "en": named.name_en or named.name}

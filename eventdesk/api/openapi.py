@@ -27,6 +27,12 @@ def error_content(description: str) -> dict:
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _TIME = {"type": "string", "format": "date-time", "description": "RFC 3339 with the event's offset"}
 ID = {"type": "integer", "minimum": 1}
+_NAMES = {
+    "type": "object",
+    "description": "The name in each language (the Chinese one where no English one is set)",
+    "required": ["zh_Hans", "en"],
+    "properties": {"zh_Hans": {"type": "string"}, "en": {"type": "string"}},
+}
 
 SCHEMAS = {
     "Error": {
@@ -335,13 +341,13 @@ SCHEMAS = {
             "expires_at": _TIME,
             "activity": {
                 "type": "object",
-                "required": ["id", "name", "kind"],
-                "properties": {"id": ID, "name": {"type": "string"}, "kind": {"type": "string"}},
+                "required": ["id", "name", "names", "kind"],
+                "properties": {"id": ID, "name": {"type": "string"}, "names": _NAMES, "kind": {"type": "string"}},
             },
             "booth": {
                 "type": ["object", "null"],
-                "required": ["id", "name"],
-                "properties": {"id": ID, "name": {"type": "string"}},
+                "required": ["id", "name", "names"],
+                "properties": {"id": ID, "name": {"type": "string"}, "names": _NAMES},
             },
         },
     },
