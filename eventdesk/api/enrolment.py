@@ -24,7 +24,12 @@ def enrol():
         token=token,
         label=credential.label,
         expires_at=rfc3339(credential.expires_at, activity.event.timezone),
-        activity={"id": activity.id, "name": activity.label, "names": _names(activity), "kind": activity.kind},
+        activity={
+            "id": activity.id,
+            "name": activity.label,
+            "names": _names(activity),
+            "kind": activity.kind,
+        },
         booth=(
             {"id": credential.booth.id, "name": credential.booth.label, "names": _names(credential.booth)}
             if credential.booth

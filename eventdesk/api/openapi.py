@@ -342,7 +342,12 @@ SCHEMAS = {
             "activity": {
                 "type": "object",
                 "required": ["id", "name", "names", "kind"],
-                "properties": {"id": ID, "name": {"type": "string"}, "names": _NAMES, "kind": {"type": "string"}},
+                "properties": {
+                    "id": ID,
+                    "name": {"type": "string"},
+                    "names": _NAMES,
+                    "kind": {"type": "string"},
+                },
             },
             "booth": {
                 "type": ["object", "null"],
