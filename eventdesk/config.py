@@ -70,6 +70,9 @@ def load_config(instance_path: Path) -> dict:
         "REDIS_URL": redis_url,
         "EVENTDESK_TIMEZONE": os.environ.get("EVENTDESK_TIMEZONE", "Asia/Shanghai"),
         "EVENTDESK_BASE_URL": base_url,
+        # The service's name in the header of every page, as the organizing office calls it.
+        "EVENTDESK_SERVICE_NAME": os.environ.get("EVENTDESK_SERVICE_NAME", "").strip() or None,
+        "EVENTDESK_SERVICE_NAME_EN": os.environ.get("EVENTDESK_SERVICE_NAME_EN", "").strip() or None,
         "EVENTDESK_TRUSTED_PROXIES": int(os.environ.get("EVENTDESK_TRUSTED_PROXIES", "0") or 0),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -5,6 +5,7 @@ import psycopg
 import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -125,7 +126,16 @@ def _template_context():
         "languages": LANGUAGES,
         "current_language": language,
         "html_lang": "en" if language == "en" else "zh-CN",
+        "service_name": service_name(language),
     }
+
+
+def service_name(language: str) -> str:
+    """The name of the service, as the organizing office set it, else EventDesk's own."""
+    configured = current_app.config.get(
+        "EVENTDESK_SERVICE_NAME_EN" if language == "en" else "EVENTDESK_SERVICE_NAME"
+    )
+    return configured or current_app.config.get("EVENTDESK_SERVICE_NAME") or _("EventDesk")
 
 
 def _current_url(**changes) -> str:

@@ -69,6 +69,23 @@ def test_brand_links_anonymous_visitors_to_the_public_home(client):
     assert '<a class="brand" href="/">' in page
 
 
+def test_the_service_is_named_in_the_readers_language(client):
+    assert '<a class="brand" href="/">活动通</a>' in client.get("/?lang=zh_Hans").get_data(as_text=True)
+    assert '<a class="brand" href="/">EventDesk</a>' in client.get("/?lang=en").get_data(as_text=True)
+
+
+def test_the_organizing_office_names_the_service(make_app):
+    app = make_app(
+        EVENTDESK_SERVICE_NAME="铜川市扶贫日活动平台", EVENTDESK_SERVICE_NAME_EN="Tongchuan Poverty Day"
+    )
+    http = app.test_client()
+    chinese = http.get("/?lang=zh_Hans").get_data(as_text=True)
+    assert '<a class="brand" href="/">铜川市扶贫日活动平台</a>' in chinese
+    assert "· 铜川市扶贫日活动平台</title>" in chinese
+    english = http.get("/?lang=en").get_data(as_text=True)
+    assert '<a class="brand" href="/">Tongchuan Poverty Day</a>' in english
+
+
 # -- registering -------------------------------------------------------------------------
 
 
