@@ -140,6 +140,21 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
+def check_new_account(
+    email: str, role: str, *, district_codes: tuple[str, ...] = (), department_codes: tuple[str, ...] = ()
+) -> Scopes:
+    """What `create_user` checks before it needs a password: the e-mail is free, the role and the
+    district and department codes exist. Returns the scopes the codes name.
+    """
+    email = normalise_email(email)
+    role = _clean_role(role)
+    scopes = scopes_from_codes(district_codes, department_codes)
+    _check_scopes(role, scopes)
+    if find_user(email) is not None:
+        raise ServiceError("email_taken", field="email", status=409)
+    return scopes
+
+
 def create_user(
     email: str,
     *,
