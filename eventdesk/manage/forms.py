@@ -124,6 +124,18 @@ class EventForm(FlaskForm):
     )
     starts_on = DateField(_l("First day"), validators=[InputRequired()])
     ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    city_name = StringField(
+        _l("City"),
+        validators=[Optional(), Length(max=50)],
+        description=_l("How the written reports name the city, e.g. 铜川市; empty: \"the city\"."),
+    )
+    report_addressee = StringField(
+        _l("Written reports are sent to"),
+        validators=[Optional(), Length(max=100)],
+        description=_l(
+            "The office districts and departments address their reports to, e.g. 市脱贫攻坚办公室."
+        ),
+    )
 
 
 class DistrictForm(FlaskForm):

@@ -19,6 +19,7 @@ from eventdesk.extensions import db
 
 NAME_MAX_LENGTH = 100
 ADDRESS_MAX_LENGTH = 200
+CITY_NAME_MAX_LENGTH = 50
 SORT_ORDER_MAX = 9999
 # Far enough either way for any real event; keeps date arithmetic (the day after the last) safe.
 EARLIEST_DAY = dt.date(2000, 1, 1)
@@ -109,8 +110,16 @@ def day_bounds(first: dt.date, last: dt.date, timezone: str) -> tuple[dt.datetim
     )
 
 
-def _event_values(name, name_en, timezone, starts_on, ends_on, exclude: Event | None) -> dict:
+def _event_values(
+    name, name_en, timezone, starts_on, ends_on, city_name, report_addressee, exclude: Event | None
+) -> dict:
     values = clean_names(name, name_en)
+    values["city_name"] = clean_line(
+        city_name, field="city_name", max_length=CITY_NAME_MAX_LENGTH, required=False
+    )
+    values["report_addressee"] = clean_line(
+        report_addressee, field="report_addressee", max_length=NAME_MAX_LENGTH, required=False
+    )
     values["timezone"] = clean_timezone(timezone)
     values["starts_on"] = clean_day(starts_on, "starts_on")
     values["ends_on"] = clean_day(ends_on, "ends_on")
@@ -128,11 +137,16 @@ def create_event(
     timezone: str,
     starts_on: dt.date,
     ends_on: dt.date,
+    city_name: str | None = None,
+    report_addressee: str | None = None,
     is_demo: bool = False,
     actor: User | None = None,
 ) -> Event:
-    """A new event (2026年扶贫日): its names, time zone and first and last local day."""
-    values = _event_values(name, name_en, timezone, starts_on, ends_on, exclude=None)
+    """A new event (2026年扶贫日): its names, time zone, first and last local day, and the city and
+    addressee its written reports name (铜川市, 市脱贫攻坚办公室)."""
+    values = _event_values(
+        name, name_en, timezone, starts_on, ends_on, city_name, report_addressee, exclude=None
+    )
     event = Event(**values, is_demo=is_demo)
     db.session.add(event)
     db.session.flush()
@@ -148,13 +162,17 @@ def update_event(
     timezone: str,
     starts_on: dt.date,
     ends_on: dt.date,
+    city_name: str | None = None,
+    report_addressee: str | None = None,
     actor: User | None = None,
 ) -> list[str]:
     """Change an event; its dates must still hold every one of its activities.
 
     :raises ServiceError: ``activities_outside_dates`` when an activity would fall outside.
     """
-    values = _event_values(name, name_en, timezone, starts_on, ends_on, exclude=event)
+    values = _event_values(
+        name, name_en, timezone, starts_on, ends_on, city_name, report_addressee, exclude=event
+    )
     start, end = day_bounds(values["starts_on"], values["ends_on"], values["timezone"])
     outside = db.session.scalar(
         sa.select(Activity.id)
