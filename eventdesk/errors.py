@@ -86,6 +86,13 @@ REASONS = {
         "Leave the capacity empty for no limit, or enter a whole number from 1 to 1,000,000."
     ),
     "lead_is_cooperator": _l("The lead department cannot also be a cooperating department."),
+    "department_not_taking_part": _l(
+        "This department neither leads nor cooperates in the activity. Tick \"Add it as a cooperating "
+        "department\" to let it staff a booth here."
+    ),
+    "department_staffs_booth": _l(
+        "A department that staffs a booth of this activity must stay its lead or a cooperating department."
+    ),
     "outside_scope": _l("This is outside the districts and departments you are responsible for."),
     "admin_not_scoped": _l("Administrators reach everything: remove the limits or choose another role."),
     "own_access": _l("You cannot remove your own administrator role or deactivate your own account."),

@@ -79,13 +79,14 @@ def report_unit(scope: str, unit_id: int | None = None) -> ReportUnit | None:
 
 
 def may_report_for(user: User, unit: ReportUnit) -> bool:
-    """The city's office reports for everyone; an organizer for the districts and departments in scope."""
+    """The city's office reports for everyone; an organizer for the districts and departments in
+    scope; a department's staff for their department, which the plan asks to report too."""
     if is_city_wide(user):
         return True
-    if user.role != Role.organizer or unit.scope == "city":
+    if unit.scope == "city":
         return False
     if unit.district is not None:
-        return any(scope.district_id == unit.district.id for scope in user.scopes)
+        return user.role == Role.organizer and any(s.district_id == unit.district.id for s in user.scopes)
     return any(scope.department_id == unit.department.id for scope in user.scopes)
 
 
@@ -101,12 +102,10 @@ def units_for(user: User) -> list[ReportUnit]:
             + [ReportUnit("district", district=d) for d in districts]
             + [ReportUnit("department", department=d) for d in departments]
         )
-    if user.role != Role.organizer:
-        return []
     units = [
         ReportUnit("district", district=db.session.get(District, s.district_id))
         for s in user.scopes
-        if s.district_id
+        if s.district_id and user.role == Role.organizer
     ]
     units += [
         ReportUnit("department", department=db.session.get(Department, s.department_id))

@@ -11,7 +11,7 @@ import zoneinfo
 
 import sqlalchemy as sa
 
-from eventdesk.core import audit
+from eventdesk.core import access, audit
 from eventdesk.core.models import Activity, Base, Department, District, Event, Site, User
 from eventdesk.core.text import clean_code, clean_line
 from eventdesk.errors import ServiceError
@@ -234,8 +234,15 @@ def update_district(
 # Sites -----------------------------------------------------------------------------------
 
 
-def _site_values(district_id, name, name_en, address, exclude: Site | None) -> dict:
+def _refuse_other_district(actor: User | None, district_id: int) -> None:
+    """A district organizer sets up the sites of their own districts only."""
+    if actor is not None and not access.is_city_wide(actor) and district_id not in access.district_ids(actor):
+        raise ServiceError("outside_scope", field="district_id", status=403)
+
+
+def _site_values(district_id, name, name_en, address, exclude: Site | None, actor: User | None) -> dict:
     district = get_or_refuse(District, district_id, "district_id")
+    _refuse_other_district(actor, district.id)
     values = {
         "district_id": district.id,
         **clean_names(name, name_en),
@@ -250,7 +257,7 @@ def create_site(
     *, district_id: int, name: str, name_en: str | None, address: str | None, actor: User | None = None
 ) -> Site:
     """A new place in a district: a square, a venue, a village clinic, a resettlement estate."""
-    site = Site(**_site_values(district_id, name, name_en, address, exclude=None))
+    site = Site(**_site_values(district_id, name, name_en, address, exclude=None, actor=actor))
     db.session.add(site)
     db.session.flush()
     audit.record("site.created", site, user=actor)
@@ -267,7 +274,9 @@ def update_site(
     actor: User | None = None,
 ) -> list[str]:
     """Change a site's district, names or address."""
-    changed = apply_changes(site, _site_values(district_id, name, name_en, address, exclude=site))
+    _refuse_other_district(actor, site.district_id)
+    values = _site_values(district_id, name, name_en, address, exclude=site, actor=actor)
+    changed = apply_changes(site, values)
     record_update("site.updated", site, changed, actor)
     return changed
 

@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from eventdesk.core import audit, tokens
+from eventdesk.core import access, audit, tokens
 from eventdesk.core.languages import normalise_language
 from eventdesk.core.models import (
     Activity,
@@ -109,6 +109,22 @@ def _check_scopes(role: str, scopes: Scopes) -> set[tuple[str, int]]:
     return keys
 
 
+def _refuse_beyond_reach(actor: User | None, role: str, keys: set[tuple[str, int]]) -> None:
+    """Organizers hand out accounts inside their own scope: never an administrator's, and, when
+    the organizer is scoped, only accounts limited to what the organizer reaches."""
+    if actor is None or actor.role == Role.admin:
+        return
+    if actor.role != Role.organizer or role == Role.admin:
+        raise ServiceError("outside_scope", field="role", status=403)
+    if access.is_city_wide(actor):
+        return
+    if not keys:
+        raise ServiceError("outside_scope", field="district_ids", status=403)
+    for column, object_id in sorted(keys):
+        if not access.scope_within(actor, column, object_id):
+            raise ServiceError("outside_scope", field=f"{column}s", status=403)
+
+
 def _set_scopes(user: User, keys: set[tuple[str, int]]) -> bool:
     """Make the account's scopes exactly `keys`, keeping the rows that stay; whether any changed."""
     current = {}
@@ -178,6 +194,7 @@ def create_user(
     check_password_strength(password)
     by_code = scopes_from_codes(district_codes, department_codes)
     keys = _check_scopes(role, scopes or Scopes()) | _check_scopes(role, by_code)
+    _refuse_beyond_reach(actor, role, keys)
     if find_user(email) is not None:
         raise ServiceError("email_taken", field="email", status=409)
     user = User(
@@ -208,6 +225,9 @@ def update_user(
     role = _clean_role(role)
     values = {"email": email, "name": _clean_user_name(name, email), "role": role, "active": bool(active)}
     keys = _check_scopes(role, scopes)
+    if actor is not None and not access.account_within(actor, user):
+        raise ServiceError("forbidden", status=403)
+    _refuse_beyond_reach(actor, role, keys)
     if actor is not None and actor.id == user.id and (role != Role.admin or not active):
         raise ServiceError("own_access", field="role" if role != Role.admin else "active", status=409)
     other = find_user(email)
