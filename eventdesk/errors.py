@@ -115,6 +115,9 @@ REASONS = {
         "Nobody with this name and phone number is registered for this activity."
     ),
     "import_bad_time": _l("The check-in time could not be read; write it like 2026-10-17 09:30."),
+    "import_bad_category": _l(
+        "Unknown person category; write 建档立卡贫困户, 低收入人口, 就业困难人员, 残疾人 or 普通群众."
+    ),
     # Demo data
     "demo_in_production": _l("The demo is never loaded in production (EVENTDESK_ENV=production)."),
     "demo_needs_force": _l(

@@ -6,11 +6,13 @@ Choices that come from the database are read when the form is shown or checked.
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -310,3 +312,20 @@ class PasswordForm(FlaskForm):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
+
+
+class ImportUploadForm(FlaskForm):
+    """A spreadsheet to preview before importing it."""
+
+    file = FileField(
+        _l("Excel workbook (.xlsx) or CSV file"),
+        validators=[FileRequired(_l("Choose a file."))],
+    )
+
+
+class ImportConfirmForm(FlaskForm):
+    """The previewed file, sent again to import it: all rows, or only the good ones."""
+
+    content = HiddenField(validators=[DataRequired()])
+    filename = HiddenField()
+    skip_bad = HiddenField()

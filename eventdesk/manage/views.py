@@ -578,3 +578,8 @@ def staff_password(user_id: int):
     return _form_page(
         form, _("New password for %(email)s", email=account.email), url_for(".staff_edit", user_id=account.id)
     )
+
+
+# Imports on the activity's page (their own module, on this blueprint) --------------------
+
+from eventdesk.manage import imports as _imports  # noqa: E402, F401
