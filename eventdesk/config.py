@@ -4,6 +4,9 @@ import os
 import secrets
 from pathlib import Path
 
+# Sessions and tokens are signed with it: a short key can be guessed offline.
+MIN_SECRET_KEY_LENGTH = 32
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a usable installation."""
@@ -43,6 +46,10 @@ def load_config(instance_path: Path) -> dict:
     secret_key = os.environ.get("SECRET_KEY", "").strip()
     if production and not secret_key:
         raise ConfigError("SECRET_KEY must be set when EVENTDESK_ENV=production")
+    if production and len(secret_key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters when EVENTDESK_ENV=production"
+        )
     if production and not database_url:
         raise ConfigError("DATABASE_URL must be set when EVENTDESK_ENV=production")
     if not database_url:

@@ -216,11 +216,13 @@ def test_lists_applications_per_stand_and_postings_with_results(app, fair, appli
     assert "138****0001" in masked
     postings = organizer.get(f"{lists}/postings.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert postings[0] == (
-        "用人单位,单位性质,展位号,岗位名称,招聘人数,公益性岗位,月薪下限,月薪上限,学历要求,工作地点,"
+        "序号,用人单位,单位性质,展位号,岗位名称,招聘人数,公益性岗位,月薪下限,月薪上限,学历要求,工作地点,"
         "求职申请,已面试,达成就业意向,已录用,剩余招聘人数"
     )
-    assert "市人民医院,事业单位,A01,护工,2,否,,,初中,,1,0,1,0,2" in postings
-    assert "黄堡镇人民政府,党政机关,,乡村保洁员,4,是,,,学历不限,,0,0,0,0,4" in postings
+    bodies = [row.split(",", 1)[1] for row in postings[1:]]
+    assert [row.split(",", 1)[0] for row in postings[1:]] == [str(n) for n in range(1, len(postings))]
+    assert "市人民医院,事业单位,A01,护工,2,否,,,初中,,1,0,1,0,2" in bodies
+    assert "黄堡镇人民政府,党政机关,,乡村保洁员,4,是,,,学历不限,,0,0,0,0,4" in bodies
 
 
 # -- postings for everyone, and for one seeker ---------------------------------------------------------

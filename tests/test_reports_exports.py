@@ -51,7 +51,7 @@ def test_tally_xlsx_has_chinese_headers_frozen_and_typed_cells(app, client, day)
     assert book.sheetnames == ["各活动", "各展位", "汇总", "全部数据"]
     activities = book["各活动"]
     headers = [cell.value for cell in activities[1]]
-    assert headers[:6] == ["日期", "区县", "地点", "活动编号", "活动", "类型"]
+    assert headers[:6] == ["序号", "日期", "区县", "地点", "活动", "类型"]
     assert "到场人数" in headers
     assert "登记人数" in headers
     assert activities.freeze_panes == "A2"
@@ -59,13 +59,13 @@ def test_tally_xlsx_has_chinese_headers_frozen_and_typed_cells(app, client, day)
     first = {h: c.value for h, c in zip(headers, activities[2], strict=True)}
     assert isinstance(first["日期"], dt.datetime)
     assert first["日期"].date() == day["day"]
-    assert first["活动编号"] == day["fair"]
+    assert first["序号"] == 1
     assert first["到场人数"] == 7
     assert isinstance(first["到场人数"], int)
 
     booths = book["各展位"]
     booth_headers = [cell.value for cell in booths[1]]
-    desk = next(row for row in booths.iter_rows(min_row=2, values_only=True) if row[4] == day["desk"])
+    desk = next(row for row in booths.iter_rows(min_row=2, values_only=True) if row[4] == "金融咨询台")
     assert dict(zip(booth_headers, desk, strict=True))["部门"] == "市金融办"
     assert all(sheet.freeze_panes == "A2" for sheet in book.worksheets)
 
@@ -80,9 +80,10 @@ def test_tally_xlsx_in_english(app, client, day):
     book = workbook(response)
     assert book.sheetnames == ["By activity", "By booth", "Totals", "All figures"]
     headers = [c.value for c in book["By activity"][1]]
-    assert headers[:3] == ["Date", "District", "Site"]
-    row = next(r for r in book["By activity"].iter_rows(min_row=2, values_only=True) if r[3] == day["fair"])
-    cooperators = dict(zip(headers, row, strict=True))["Cooperating departments"]
+    assert headers[:4] == ["No.", "Date", "District", "Site"]
+    sheet = book["By activity"]
+    rows = [dict(zip(headers, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    [cooperators] = [row["Cooperating departments"] for row in rows if row["Cooperating departments"]]
     assert len(cooperators.split(", ")) == 2
     assert "、" not in cooperators
     # The English file is not named as the Chinese one.
@@ -97,7 +98,7 @@ def test_every_figure_of_the_long_tally_is_named_in_the_readers_language(app, cl
     signed_in(app, client)
     rows = csv_rows(client.get(f"/reports/tally.csv?date={day['day'].isoformat()}"))
     header, body = rows[0], rows[1:]
-    named = {(row[header.index("展位编号")] != "", row[header.index("指标代码")]): row[header.index("指标")]
+    named = {(row[header.index("展位")] != "", row[header.index("指标代码")]): row[header.index("指标")]
              for row in body}  # fmt: skip
     assert named[(True, "visits")] == "凭票接待人次"
     assert named[(True, "walk_ins")] == "无票接待人次"  # at a booth, walk-ins are visits
@@ -109,21 +110,19 @@ def test_tally_csv_starts_with_bom_and_round_trips(app, client, day):
     signed_in(app, client)
     rows = csv_rows(client.get(f"/reports/tally.csv?date={day['day'].isoformat()}"))
     header, body = rows[0], rows[1:]
-    assert header[:3] == ["日期", "区县", "地点编号"]
+    assert header[:4] == ["序号", "日期", "区县", "地点"]
     api = app.test_client().get(
         f"/api/v1/tally?date={day['day'].isoformat()}",
         headers={"Authorization": f"Bearer {factories_token(app)}"},
     )
     expected = [
-        [r["date"], r["district"], str(r["site_id"]), r["site"], str(r["activity_id"]), r["activity"],
-         r["metric"], str(r["value"]), r["department"] or "",
-         "" if r["booth_id"] is None else str(r["booth_id"])]
-        for r in api.get_json()["rows"]
+        [str(number), r["date"], r["district"], r["site"], r["activity"], r["metric"], str(r["value"]),
+         r["department"] or ""]
+        for number, r in enumerate(api.get_json()["rows"], start=1)
     ]  # fmt: skip
     index = {name: header.index(name) for name in header}
     found = [
-        [row[index[n]] for n in ("日期", "区县", "地点编号", "地点", "活动编号", "活动", "指标代码", "数值",
-                                 "部门", "展位编号")]
+        [row[index[n]] for n in ("序号", "日期", "区县", "地点", "活动", "指标代码", "数值", "部门")]
         for row in body
     ]  # fmt: skip
     assert found == expected
@@ -255,7 +254,7 @@ def test_export_command_writes_valid_files(app, run_cli, day, tmp_path):
     )
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
-    assert rows[0][0] == "Date"
+    assert rows[0][:2] == ["No.", "Date"]
     with app.app_context():
         fair = db.session.get(Activity, day["fair"])
-        assert any(row[5] == fair.name and row[11] == "attendance" and row[12] == "7" for row in rows[1:])
+        assert any(row[4] == fair.name and row[9] == "attendance" and row[10] == "7" for row in rows[1:])

@@ -220,7 +220,11 @@ def test_a_foreign_qr_code_is_red(app, live_server, site, camera, browser):
 
 def test_enrolment_link_works_once(live_server, site, camera, browser):
     server = live_server()
-    enrol(browser, server, site["code"])
+    phone = enrol(browser, server, site["code"])
+    # The volunteer opens the link again from the chat it was sent in: back in the scanner.
+    phone.goto(f"{server.url}/scanner/enrol/{site['code']}")
+    phone.wait_for_url(f"{server.url}/scanner", timeout=WAIT_MS)
+    phone.wait_for_selector("body[data-enrolled='yes']", timeout=WAIT_MS)
     # The same link on another phone (or a photo of the poster) is refused.
     page = browser.new_context(**PHONE).new_page()
     page.goto(f"{server.url}/scanner/enrol/{site['code']}")

@@ -333,10 +333,14 @@ SCHEMAS = {
     },
     "Enrolment": {
         "type": "object",
-        "required": ["token", "label", "expires_at", "activity", "booth"],
+        "required": ["already_enrolled", "token", "label", "expires_at", "activity", "booth"],
         "additionalProperties": False,
         "properties": {
-            "token": {"type": "string"},
+            "already_enrolled": {
+                "type": "boolean",
+                "description": "the code was spent, but the phone's own bearer token is a valid access",
+            },
+            "token": {"type": ["string", "null"], "description": "null when already enrolled"},
             "label": {"type": "string"},
             "expires_at": _TIME,
             "activity": {
@@ -761,7 +765,11 @@ PATHS = {
                 },
             },
             "responses": {
-                "200": json_content(ref("Enrolment"), "the device's token; the code is spent"),
+                "200": json_content(
+                    ref("Enrolment"),
+                    "the device's token, the code now spent; or, for a phone sending its own valid "
+                    "access as a bearer token, that access (already_enrolled)",
+                ),
                 "400": error_content("enrol_code_used"),
             },
         }

@@ -40,7 +40,6 @@ def registration_rows(activity: Activity, _day: dt.date | None):
     )
     for registration, person in rows:
         yield {
-            "registration_id": registration.id,
             "ticket_code": registration.ticket_code,
             "name": person.name,
             "phone": person.phone,
@@ -58,7 +57,6 @@ REGISTRATIONS = ListExport(
     name="registrations",
     label=_l("Registrations"),
     columns=(
-        Column("registration_id", _l("No."), "int"),
         TICKET_CODE,
         NAME,
         PHONE,
@@ -95,7 +93,6 @@ def checkin_rows(activity: Activity, day: dt.date | None):
     entrance = str(_l("Entrance"))
     for scan, ticket_code, person, booth in db.session.execute(statement):
         yield {
-            "scan_id": scan.id,
             "counted_at": _local(scan.counted_at, activity),
             "local_day": scan.local_day,
             "place": booth.label if booth is not None else entrance,
@@ -113,7 +110,6 @@ CHECKINS = ListExport(
     name="checkins",
     label=_l("Check-ins"),
     columns=(
-        Column("scan_id", _l("No."), "int"),
         Column("counted_at", _l("Time"), "datetime"),
         Column("local_day", _l("Day"), "date"),
         Column("place", _l("Place")),

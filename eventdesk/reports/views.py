@@ -1,11 +1,12 @@
 """Reports: the day's tally, files to download, the written report, and the public summary."""
 
+import functools
 import io
 
 from flask import Blueprint, abort, make_response, render_template, request, send_file
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from wtforms import Form
 from wtforms.fields import DateField
 
@@ -126,8 +127,21 @@ def list_file(activity: Activity, name: str, fmt: str):
 # -- The written report -------------------------------------------------------------------
 
 
+def _writes_reports(view):
+    """Those who report for a unit: organizers, and a department's staff for their department."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not written.units_for(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 @bp.get("/reports/written")
-@roles_required(*READERS)
+@_writes_reports
 def written_index():
     """Choose a day and who reports: the city, a district, a department."""
     day = requested_day()
@@ -142,7 +156,7 @@ def written_index():
 
 @bp.get("/reports/written/city", defaults={"scope": "city", "unit_id": None})
 @bp.get("/reports/written/<any(district, department):scope>/<int:unit_id>")
-@roles_required(*READERS)
+@_writes_reports
 def written_report(scope: str, unit_id: int | None):
     """The printable written report of a day, for the city, a district or a department."""
     unit = written.report_unit(scope, unit_id)
@@ -196,7 +210,7 @@ def _reports_nav() -> dict:
     if not current_user.is_authenticated:
         return {}
     reader = current_user.role in READERS
-    return {"tally": reader, "written": reader, "plan": reader}
+    return {"tally": reader, "written": reader or bool(written.units_for(current_user)), "plan": reader}
 
 
 @bp.app_context_processor

@@ -79,13 +79,14 @@ def report_unit(scope: str, unit_id: int | None = None) -> ReportUnit | None:
 
 
 def may_report_for(user: User, unit: ReportUnit) -> bool:
-    """The city's office reports for everyone; an organizer for the districts and departments in scope."""
+    """The city's office reports for everyone; an organizer for the districts and departments in
+    scope; a department's staff for their department, which the plan asks to report too."""
     if is_city_wide(user):
         return True
-    if user.role != Role.organizer or unit.scope == "city":
+    if unit.scope == "city":
         return False
     if unit.district is not None:
-        return any(scope.district_id == unit.district.id for scope in user.scopes)
+        return user.role == Role.organizer and any(s.district_id == unit.district.id for s in user.scopes)
     return any(scope.department_id == unit.department.id for scope in user.scopes)
 
 
@@ -101,12 +102,10 @@ def units_for(user: User) -> list[ReportUnit]:
             + [ReportUnit("district", district=d) for d in districts]
             + [ReportUnit("department", department=d) for d in departments]
         )
-    if user.role != Role.organizer:
-        return []
     units = [
         ReportUnit("district", district=db.session.get(District, s.district_id))
         for s in user.scopes
-        if s.district_id
+        if s.district_id and user.role == Role.organizer
     ]
     units += [
         ReportUnit("department", department=db.session.get(Department, s.department_id))
@@ -160,6 +159,8 @@ class WrittenReport:
     day: dt.date
     event_name: str
     title: str
+    #: The line a district's or department's report opens with: whom it is sent to.
+    addressee: str
     intro: list[str]
     groups: list[SectionGroup]
     departments: list[DepartmentPart]
@@ -195,6 +196,7 @@ def _english() -> bool:
 
 
 _DIGITS = "零一二三四五六七八九"
+_COMMITTEE = "管委会"
 
 
 def chinese_number(n: int) -> str:
@@ -231,6 +233,19 @@ def closing_time(activity: Activity) -> str:
     if closes.date() > activity.opens_at.astimezone(zone).date():
         return _("%(time)s the next day", time=time)
     return time
+
+
+def place_name(site: Site) -> str:
+    """A site with its district, as a report names it: 王益区黄堡镇广场; a site whose name already
+    starts with its district's keeps its own name (新区阳光广场, never 新区新区阳光广场).
+
+    A new area's committee (新区管委会) names the area it runs, so its area's name (新区) counts as
+    the district's name too.
+    """
+    district = site.district.label
+    if site.label.startswith((district, district.removesuffix(_COMMITTEE))):
+        return site.label
+    return _("%(site)s (%(district)s)", site=site.label, district=district)
 
 
 def _figures_sentence(figures: dict[str, int], booths: int) -> str:
@@ -285,22 +300,21 @@ def _activity_sentences(entry: ActivityFigures, unit: ReportUnit) -> list[str]:
     place = {
         "opens": local_time(activity.opens_at, zone, "%H:%M"),
         "closes": closing_time(activity),
-        "site": activity.site.label,
-        "district": activity.site.district.label,
+        "place": place_name(activity.site),
         "lead": activity.lead_department.label,
     }
     if activity.cooperators:
         sentences = [
             _(
-                "Held from %(opens)s to %(closes)s at %(site)s (%(district)s), led by %(lead)s with "
-                "%(cooperators)s cooperating.",
+                "Held from %(opens)s to %(closes)s at %(place)s, led by %(lead)s with %(cooperators)s "
+                "cooperating.",
                 cooperators=join_names([d.label for d in activity.cooperators]),
                 **place,
             )
         ]
     else:
         sentences = [
-            _("Held from %(opens)s to %(closes)s at %(site)s (%(district)s), led by %(lead)s.", **place)
+            _("Held from %(opens)s to %(closes)s at %(place)s, led by %(lead)s.", **place)
         ]
     sentences.append(_figures_sentence(entry.figures, len(entry.booths)))
     kind = _kind_sentence(entry)
@@ -323,13 +337,23 @@ def _activity_sentences(entry: ActivityFigures, unit: ReportUnit) -> list[str]:
     return sentences
 
 
-def _intro(unit: ReportUnit, day: dt.date, event_name: str, daily: DailyTally, led: Group) -> list[str]:
+def _intro(
+    unit: ReportUnit, day: dt.date, event_name: str, daily: DailyTally, led: Group, *, city: str | None
+) -> list[str]:
     date = _day_text(day)
     count = len(daily.activities)
     if not count:
         return [_("No on-site activity was recorded on %(date)s.", date=date)]
     figures = {name: daily.total.figures.get(name, 0) for name in metrics.HEADLINE}
-    if unit.scope == "city":
+    if unit.scope == "city" and city:
+        opening = _(
+            "On %(date)s %(city)s held %(count)d on-site activities of %(event)s.",
+            date=date,
+            city=city,
+            count=count,
+            event=event_name,
+        )
+    elif unit.scope == "city":
         opening = _(
             "On %(date)s the city held %(count)d on-site activities of %(event)s.",
             date=date,
@@ -406,11 +430,15 @@ def _departments(daily: DailyTally) -> list[DepartmentPart]:
 def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = None) -> WrittenReport:
     """The written report of `unit` for local day `day` (the caller has checked `may_report_for`)."""
     daily = daily_tally(day, event_id=event_id, activity_filter=unit.activity_filter())
-    events = list(dict.fromkeys(entry.activity.event.label for entry in daily.activities))
+    events = list(dict.fromkeys(entry.activity.event for entry in daily.activities))
     if not events:
         event = current_event(event_id)
-        events = [event.label] if event else []
-    event_name = join_names(events) if events else _("the day's activities")
+        events = [event] if event else []
+    event_name = join_names([event.label for event in events]) if events else _("the day's activities")
+    # The first event's words: one report covers one event's day in practice.
+    city = next((event.city_name for event in events if event.city_name), None)
+    addressee = next((event.report_addressee for event in events if event.report_addressee), None)
+    unit_name = city if unit.scope == "city" and city else unit.name
 
     led = []
     sections = []
@@ -435,7 +463,7 @@ def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = Non
     follow_ups = None
     if registry.follow_up_kinds():
         follow_ups = registry.follow_ups([entry.activity for entry in daily.activities], day)
-    title = _("%(unit)s: report on the activities of %(event)s", unit=unit.name, event=event_name)
+    title = _("%(unit)s: report on the activities of %(event)s", unit=unit_name, event=event_name)
     # A department sums up what it led; the figures of activities it joined are their leads' to report.
     summary = with_totals(day, led) if unit.department is not None else daily
     return WrittenReport(
@@ -443,7 +471,12 @@ def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = Non
         day=day,
         event_name=event_name,
         title=title,
-        intro=_intro(unit, day, event_name, daily, summary.total),
+        intro=_intro(unit, day, event_name, daily, summary.total, city=city),
+        addressee=(
+            _("To %(addressee)s:", addressee=addressee)
+            if addressee
+            else _("To the City Poverty Alleviation Office:")
+        ),
         groups=_grouped(sections, unit),
         departments=_departments(daily) if unit.scope != "department" else [],
         follow_ups=follow_ups,
