@@ -53,7 +53,7 @@ def test_tally_xlsx_has_chinese_headers_frozen_and_typed_cells(app, client, day)
     headers = [cell.value for cell in activities[1]]
     assert headers[:6] == ["序号", "日期", "区县", "地点", "活动", "类型"]
     assert "到场人数" in headers
-    assert "登记人数" in headers
+    assert "报名人数" in headers
     assert activities.freeze_panes == "A2"
     assert activities.column_dimensions["E"].width >= 8
     first = {h: c.value for h, c in zip(headers, activities[2], strict=True)}
@@ -91,7 +91,7 @@ def test_tally_xlsx_in_english(app, client, day):
     english_name = response.headers["Content-Disposition"]
     assert f"tally-{day['day'].isoformat()}.xlsx" in english_name
     assert chinese.headers["Content-Disposition"] != english_name
-    assert "%E6%AF%8F%E6%97%A5%E7%BB%9F%E8%AE%A1" in chinese.headers["Content-Disposition"]  # 每日统计
+    assert "%E5%BD%93%E6%97%A5%E7%BB%9F%E8%AE%A1" in chinese.headers["Content-Disposition"]  # 当日统计
 
 
 def test_every_figure_of_the_long_tally_is_named_in_the_readers_language(app, client, day):

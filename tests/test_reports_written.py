@@ -43,8 +43,8 @@ def test_city_report_has_the_days_figures_and_signature_block(app, client, day):
     # Both activities, with their figures in sentences and tables.
     assert "阳光广场" in text
     assert "村卫生室" in text
-    assert "共登记报名5人，现场签到4人，未登记直接到场5人，参与群众合计9人次" in text
-    assert "登记报名3人，签到3人，未登记直接到场4人，合计参与7人" in text
+    assert "共报名5人，签到4人，未登记到场5人，到场9人次" in text
+    assert "报名3人，签到3人，未登记到场4人，到场人数7人" in text
     assert "由市人社局牵头，市扶贫局配合" in text
     assert "接待人次最多的是金融咨询台，共3人次" in text
     # Sections numbered as official documents are, and the signature block.
@@ -86,7 +86,7 @@ def test_department_report_for_a_booth_department(app, client, day):
     assert "关于市金融办" in text
     assert "市金融办参与" in text
     assert "现场活动1项" in text
-    assert "设服务台" in text or "设台" in text
+    assert "设展位" in text
     assert "市金融办在该活动设金融咨询台，共接待群众3人次" in text
     assert "村卫生室" not in text
     assert "数据汇总" not in text  # it led nothing: the figures are the lead department's to sum up
@@ -101,7 +101,7 @@ def test_lead_department_report_sums_what_it_led(app, client, day):
     )
     assert "牵头组织" in text
     assert "现场活动1项" in text
-    assert "牵头活动共登记报名3人" in text
+    assert "牵头活动共报名3人" in text
 
 
 def test_english_version(app, client, day):
