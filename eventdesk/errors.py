@@ -93,6 +93,10 @@ REASONS = {
     "department_staffs_booth": _l(
         "A department that staffs a booth of this activity must stay its lead or a cooperating department."
     ),
+    "in_use": _l(
+        "Other records refer to this, so it cannot be deleted. Archive it instead: it leaves the "
+        "lists and forms and stays in the reports."
+    ),
     "outside_scope": _l("This is outside the districts and departments you are responsible for."),
     "admin_not_scoped": _l("Administrators reach everything: remove the limits or choose another role."),
     "own_access": _l("You cannot remove your own administrator role or deactivate your own account."),

@@ -89,7 +89,7 @@ def _search(stmt: sa.Select, *columns) -> tuple[sa.Select, str]:
 
 def _coded_list(model, title: str, new_label: str, name: str):
     """Districts or departments: the same list, searched by name or code, in reporting order."""
-    stmt, query = _search(sa.select(model), model.code, model.name, model.name_en)
+    stmt, query = _search(sa.select(model).where(_in_view(model)), model.code, model.name, model.name_en)
     page = _paginate(stmt.order_by(model.sort_order, model.name))
     return render_template(
         "manage/coded_list.html",
@@ -102,6 +102,13 @@ def _coded_list(model, title: str, new_label: str, name: str):
     )
 
 
+def _in_view(model) -> sa.ColumnElement[bool]:
+    """Those in use, or with ``?archived=1`` the archived ones (to restore them)."""
+    if request.args.get("archived") == "1":
+        return model.archived_at.is_not(None)
+    return model.archived_at.is_(None)
+
+
 def _paginate(stmt: sa.Select):
     return db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE)
 
@@ -111,7 +118,10 @@ def _paginate(stmt: sa.Select):
 def home():
     """The staff start page: the activities this account reaches."""
     reachable = db.session.scalars(
-        sa.select(Activity).where(activity_clause(current_user)).order_by(Activity.opens_at).limit(50)
+        sa.select(Activity)
+        .where(activity_clause(current_user), Activity.archived_at.is_(None))
+        .order_by(Activity.opens_at)
+        .limit(50)
     ).all()
     return render_template("manage/home.html", activities=reachable)
 
@@ -123,7 +133,7 @@ def home():
 @city_wide_required
 def events():
     """Events, newest first, with a search box."""
-    stmt, query = _search(sa.select(Event), Event.name, Event.name_en)
+    stmt, query = _search(sa.select(Event).where(_in_view(Event)), Event.name, Event.name_en)
     page = _paginate(stmt.order_by(Event.starts_on.desc(), Event.name))
     return render_template("manage/events.html", page=page, query=query)
 
@@ -146,7 +156,13 @@ def event_edit(event_id: int):
     form = forms.EventForm(obj=event)
     if _submitted(form, lambda: setup.update_event(event, **_form_data(form), actor=current_user)):
         return redirect(url_for(".events"))
-    return _form_page(form, _("Edit event"), url_for(".events"), subtitle=event.label)
+    return _form_page(
+        form,
+        _("Edit event"),
+        url_for(".events"),
+        subtitle=event.label,
+        lifecycle={"name": "event", "obj": event},
+    )
 
 
 # Districts -------------------------------------------------------------------------------
@@ -177,7 +193,13 @@ def district_edit(district_id: int):
     form = forms.DistrictForm(obj=district)
     if _submitted(form, lambda: setup.update_district(district, **_form_data(form), actor=current_user)):
         return redirect(url_for(".districts"))
-    return _form_page(form, _("Edit district"), url_for(".districts"), subtitle=district.label)
+    return _form_page(
+        form,
+        _("Edit district"),
+        url_for(".districts"),
+        subtitle=district.label,
+        lifecycle={"name": "district", "obj": district},
+    )
 
 
 # Sites -----------------------------------------------------------------------------------
@@ -220,7 +242,9 @@ def _site_in_reach(site_id: int) -> Site:
 def sites():
     """Sites by district, with a search box (name or address); a district organizer's own."""
     stmt, query = _search(
-        sa.select(Site).join(District, Site.district_id == District.id).where(_own_districts(Site)),
+        sa.select(Site)
+        .join(District, Site.district_id == District.id)
+        .where(_own_districts(Site), _in_view(Site)),
         Site.name,
         Site.name_en,
         Site.address,
@@ -250,7 +274,9 @@ def site_edit(site_id: int):
     form = _site_form(site)
     if _submitted(form, lambda: setup.update_site(site, **_form_data(form), actor=current_user)):
         return redirect(url_for(".sites"))
-    return _form_page(form, _("Edit site"), url_for(".sites"), subtitle=site.label)
+    return _form_page(
+        form, _("Edit site"), url_for(".sites"), subtitle=site.label, lifecycle={"name": "site", "obj": site}
+    )
 
 
 # Departments -----------------------------------------------------------------------------
@@ -281,7 +307,13 @@ def department_edit(department_id: int):
     form = forms.DepartmentForm(obj=department)
     if _submitted(form, lambda: setup.update_department(department, **_form_data(form), actor=current_user)):
         return redirect(url_for(".departments"))
-    return _form_page(form, _("Edit department"), url_for(".departments"), subtitle=department.label)
+    return _form_page(
+        form,
+        _("Edit department"),
+        url_for(".departments"),
+        subtitle=department.label,
+        lifecycle={"name": "department", "obj": department},
+    )
 
 
 # Activities ------------------------------------------------------------------------------
@@ -305,7 +337,7 @@ def activity_list():
     """The activities this account reaches, by opening time, with a search box and an event filter."""
     stmt = (
         sa.select(Activity)
-        .where(activity_clause(current_user))
+        .where(activity_clause(current_user), _in_view(Activity))
         .options(
             so.joinedload(Activity.event),
             so.joinedload(Activity.site).joinedload(Site.district),
@@ -392,7 +424,13 @@ def activity_edit(activity: Activity):
     if _submitted(form, update):
         return redirect(url_for(".activity_detail", activity_id=activity.id))
     back = url_for(".activity_detail", activity_id=activity.id)
-    return _form_page(form, _("Edit activity"), back, subtitle=activity.label)
+    return _form_page(
+        form,
+        _("Edit activity"),
+        back,
+        subtitle=activity.label,
+        lifecycle={"name": "activity", "obj": activity},
+    )
 
 
 # Booths (listed on the activity's page) --------------------------------------------------
@@ -418,7 +456,9 @@ def booth_edit(activity: Activity, booth_id: int):
     if _submitted(form, lambda: activities.update_booth(booth, **_form_data(form), actor=current_user)):
         return redirect(url_for(".activity_detail", activity_id=activity.id))
     back = url_for(".activity_detail", activity_id=activity.id)
-    return _form_page(form, _("Edit booth"), back, subtitle=activity.label)
+    return _form_page(
+        form, _("Edit booth"), back, subtitle=activity.label, lifecycle={"name": "booth", "obj": booth}
+    )
 
 
 # Staff accounts (administrators only) ----------------------------------------------------
@@ -580,6 +620,7 @@ def staff_password(user_id: int):
     )
 
 
-# Imports on the activity's page (their own module, on this blueprint) --------------------
+# Imports on the activity's page, deleting and archiving (their own modules, on this blueprint)
 
 from eventdesk.manage import imports as _imports  # noqa: E402, F401
+from eventdesk.manage import lifecycle as _lifecycle  # noqa: E402, F401
