@@ -187,3 +187,22 @@ def test_taking_back_needs_the_forms_token(app, client, day):
     response = client.http.post(f"/manage/district/{day['spare_district']}/delete")
     assert response.status_code == 400
     assert exists(app, District, day["spare_district"])
+
+
+def test_the_public_cannot_register_at_an_archived_activity(app, client, day):
+    with app.app_context():
+        activity = db.session.get(Activity, day["activity"])
+        activity.registration_open = True
+        db.session.commit()
+        name = activity.name
+    public = app.test_client()
+    assert name in text_of(public.get(f"/?event={day['event']}"))
+    client.login("office@example.org")
+    take_back(client, "activity", day["activity"], "archive", f"/manage/activities/{day['activity']}/edit")
+    assert name not in text_of(public.get(f"/?event={day['event']}"))
+    response = public.post(
+        f"/api/v1/activities/{day['activity']}/registrations",
+        json={"name": "新群众", "phone": "13800000099", "consent": True},
+    )
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "registration_closed"
