@@ -51,8 +51,8 @@ def test_city_report_has_the_days_figures_and_signature_block(app, client, day):
     assert "（一）" in text
     for label in ("填报单位：", "负责人：", "联系电话：", "日期："):
         assert label in text
-    # No follow-ups section while no activity kind provides follow-ups.
-    assert "需跟进事项" not in text
+    # The consultation fair provides follow-ups; none is open on the scripted day.
+    assert "需跟进事项 暂无需跟进事项。" in text
     # Printed as an official report: its own print styles on A4, no navigation.
     assert "css/reports.css" in html
     css = (PROJECT_ROOT / "static/css/reports.css").read_text()
@@ -112,6 +112,15 @@ def test_english_version(app, client, day):
     assert "1. Activities held" in text
     assert "Reporting unit:" in text
     assert "Person in charge:" in text
+
+
+def test_no_follow_ups_section_while_no_kind_provides_them(app, client, day, monkeypatch):
+    for kind in kinds.all_kinds():
+        monkeypatch.setitem(kinds._KINDS, kind.name, dataclasses.replace(kind, follow_ups=None))
+    sign_in(app, client)
+    text = text_of(client.get(f"/reports/written/city?date={day['day'].isoformat()}").get_data(as_text=True))
+    assert "报告" in text
+    assert "需跟进事项" not in text
 
 
 def test_follow_ups_section_appears_when_a_kind_provides_them(app, client, day, monkeypatch):

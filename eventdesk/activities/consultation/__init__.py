@@ -8,7 +8,7 @@ to a public page with the department's policy, and a form for a question to be c
 
 from flask_babel import lazy_gettext as _l
 
-from eventdesk.activities.consultation import consultations, tally
+from eventdesk.activities.consultation import api, consultations, lists, panels, public, tally, views
 from eventdesk.activities.consultation.consultations import MAX_QUANTITY, NOTE_MAX_LENGTH, QUESTION_MAX_LENGTH
 from eventdesk.activities.consultation.reasons import REASONS
 from eventdesk.activities.consultation.vocabulary import KIND_NAME, TOPICS
@@ -80,4 +80,14 @@ KIND = ActivityKind(
     actions=ACTIONS,
     metrics=tally.METRICS,
     rebuild_tally=tally.rebuild_tally,
+    blueprints=(views.bp, public.bp),
+    api_blueprints=(api.bp,),
+    openapi_paths=api.OPENAPI_PATHS,
+    openapi_schemas=api.OPENAPI_SCHEMAS,
+    activity_links=panels.activity_links,
+    ticket_panel=panels.ticket_panel,
+    dashboard_template="consultation/_dashboard.html",
+    report_section=panels.report_section,
+    lists=lists.LISTS,
+    follow_ups=panels.follow_ups,
 )

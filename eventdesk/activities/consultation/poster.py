@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import url_for
 from werkzeug.datastructures import FileStorage
 
 from eventdesk.activities.consultation import tally as fair_tally
@@ -21,8 +22,10 @@ from eventdesk.core.scans.model import Scanner
 from eventdesk.core.text import clean_line, clean_paragraphs
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
+from eventdesk.urls import base_url
 
-POLICY_MAX_LENGTH = 20_000
+#: Enough for a few pages of policy, while the page stays light on a phone (under 60 KB).
+POLICY_MAX_LENGTH = 6_000
 LEAFLET_TITLE_MAX_LENGTH = 100
 #: Leaflets are a page or two; the poster page is opened on phones over mobile data.
 LEAFLET_MAX_BYTES = 1_500_000
@@ -36,6 +39,11 @@ class Question:
     question: Any
     contact_phone: Any
     consent: Any
+
+
+def poster_url(booth: Booth) -> str:
+    """The public page's address, as the poster's QR code carries it."""
+    return f"{base_url()}{url_for('consultation_public.poster', booth_id=booth.id)}"
 
 
 def page_of(booth: Booth) -> BoothPage | None:

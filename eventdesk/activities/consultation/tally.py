@@ -34,7 +34,6 @@ METRICS = (
     Metric(
         CONSULTATIONS,
         _l("Consultations"),
-        public=True,
         breakdown={choice.value: choice.label for choice in TOPICS},
     ),
     Metric(FOLLOW_UPS_OPENED, _l("Follow-ups opened")),
@@ -42,7 +41,6 @@ METRICS = (
     Metric(
         MATERIALS_HANDED_OUT,
         _l("Materials handed out"),
-        public=True,
         breakdown={DIGITAL: _l("Read on a phone (booth poster)")},
     ),
 )
