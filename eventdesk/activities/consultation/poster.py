@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 from werkzeug.datastructures import FileStorage
 
 from eventdesk.activities.consultation import tally as fair_tally
@@ -27,7 +27,8 @@ from eventdesk.urls import base_url
 #: Enough for a few pages of policy, while the page stays light on a phone (under 60 KB).
 POLICY_MAX_LENGTH = 6_000
 LEAFLET_TITLE_MAX_LENGTH = 100
-#: Leaflets are a page or two; the poster page is opened on phones over mobile data.
+#: Leaflets are a page or two, downloaded on phones over mobile data (and never more than the
+#: installation's upload limit).
 LEAFLET_MAX_BYTES = 1_500_000
 
 
@@ -87,8 +88,9 @@ def add_leaflet(
     )
     if upload is None or not upload.filename:
         raise ServiceError("leaflet_not_pdf", field="file")
-    data = upload.stream.read(LEAFLET_MAX_BYTES + 1)
-    if len(data) > LEAFLET_MAX_BYTES:
+    limit = min(LEAFLET_MAX_BYTES, current_app.config.get("EVENTDESK_UPLOAD_MAX_BYTES", LEAFLET_MAX_BYTES))
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
         raise ServiceError("leaflet_too_large", status=413, field="file")
     if not data.startswith(b"%PDF-"):
         raise ServiceError("leaflet_not_pdf", field="file")

@@ -14,5 +14,5 @@ REASONS = {
     "invalid_follow_up_days": _l("Enter a number of days from 1 to 365."),
     # The poster page
     "leaflet_not_pdf": _l("Choose a PDF file."),
-    "leaflet_too_large": _l("This file is too large for a leaflet (at most 1.5 MB)."),
+    "leaflet_too_large": _l("This file is too large for a leaflet: a leaflet is at most 1.5 MB."),
 }
