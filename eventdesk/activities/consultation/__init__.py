@@ -8,7 +8,7 @@ to a public page with the department's policy, and a form for a question to be c
 
 from flask_babel import lazy_gettext as _l
 
-from eventdesk.activities.consultation import api, consultations, lists, panels, public, tally, views
+from eventdesk.activities.consultation import api, consultations, demo, lists, panels, public, tally, views
 from eventdesk.activities.consultation.consultations import MAX_QUANTITY, NOTE_MAX_LENGTH, QUESTION_MAX_LENGTH
 from eventdesk.activities.consultation.reasons import REASONS
 from eventdesk.activities.consultation.vocabulary import KIND_NAME, TOPICS
@@ -90,4 +90,5 @@ KIND = ActivityKind(
     report_section=panels.report_section,
     lists=lists.LISTS,
     follow_ups=panels.follow_ups,
+    demo=demo.load_demo,
 )
