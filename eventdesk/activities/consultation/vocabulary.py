@@ -26,7 +26,7 @@ ITEM = "item"
 MATERIAL_KINDS = (
     Choice(LEAFLET, _l("Leaflet")),
     Choice(BROCHURE, _l("Brochure")),
-    Choice(ITEM, _l("Item")),
+    Choice(ITEM, _l("Giveaway item")),
 )
 
 #: A follow-up older than this many days is overdue, unless the fair sets its own number.
