@@ -430,3 +430,27 @@ def test_the_lists_per_department_and_follow_ups_with_phones_for_organizers(app,
     masked = csv_rows(staff.get(f"/reports/activities/{fair.activity}/lists/follow_ups.csv"))
     assert "139****5678" in masked[1]
     assert "13912345678" not in str(masked)
+
+
+def test_the_scanner_draws_the_booths_actions_with_choices_for_that_booth(app, fair):
+    civil = Api(app, fair.booth_scanners["市民政局"])
+    asked = ask(app, fair, "市民政局", "social_security", "13912345678", "低保怎么申请？")
+    ask(app, fair, "市人社局", "employment", "13700000000", "公益岗位？")
+    response = civil.get(f"/activities/{fair.activity}/actions?booth_id={fair.booth('市民政局')}")
+    assert response.status_code == 200
+    actions = {action["name"]: action for action in response.get_json()["actions"]}
+    assert set(actions) == {"consult", "handout", "answer"}
+    assert actions["consult"]["ticket"] == "optional"
+    fields = {field["name"]: field for field in actions["consult"]["fields"]}
+    assert [choice["value"] for choice in fields["topic"]["choices"]] == [
+        "industry", "relocation", "employment", "health", "education", "finance", "housing",
+        "social_security", "other",
+    ]  # fmt: skip
+    assert fields["contact_phone"]["required"] is False
+    materials = {field["name"]: field for field in actions["handout"]["fields"]}["material_id"]["choices"]
+    assert [choice["label"] for choice in materials] == ["社会救助政策问答（剩20份）", "环保购物袋（剩5份）"]
+    follow_ups = {field["name"]: field for field in actions["answer"]["fields"]}["consultation_id"]["choices"]
+    # Only the department's own open questions, without the full number.
+    assert [choice["value"] for choice in follow_ups] == [str(asked)]
+    assert "尾号5678" in follow_ups[0]["label"]
+    assert "13912345678" not in response.get_data(as_text=True)
