@@ -1,6 +1,8 @@
 """Every bad input of the consultation fair gets a clear, translated error, its exact status, and
 changes nothing: not the fair's facts, not the stock, not the tally."""
 
+import datetime as dt
+
 import pytest
 
 from eventdesk.extensions import db
@@ -72,6 +74,19 @@ def test_an_unknown_topic(app, fair):
     before = stored_facts(app)
     for topic in ("pensions", "", 3, None, ["employment"]):
         refused(consult(scanner, fair, "市人社局", topic), 422, "invalid_field", INVALID_FIELD, "topic")
+    assert stored_facts(app) == before
+
+
+def test_a_written_question_asked_in_the_future_or_long_ago(app, fair):
+    scanner = Api(app, fair.booth_scanners["市人社局"])
+    before = stored_facts(app)
+    message = "提出问题的日期不能晚于今天，也不能早于一年前。"
+    for asked_on in (fair.day + dt.timedelta(days=1), fair.day - dt.timedelta(days=366)):
+        fields = {"follow_up": True, "contact_phone": "13912345678", "asked_on": asked_on.isoformat()}
+        response = consult(scanner, fair, "市人社局", "employment", fields=fields)
+        refused(response, 422, "invalid_asked_on", message, "asked_on")
+    response = consult(scanner, fair, "市人社局", "employment", fields={"asked_on": "yesterday"})
+    refused(response, 422, "invalid_field", INVALID_FIELD, "asked_on")
     assert stored_facts(app) == before
 
 

@@ -1,5 +1,5 @@
 """The demo's consultation fairs: every department of the plan at its booth with materials and a
-poster page, consultations across every topic, hand-outs and poster reads, follow-ups answered
+poster page, consultations across every topic, hand-outs, follow-ups answered
 and some overdue; all made through the services, so the tally is exactly what the facts say."""
 
 from collections import Counter
@@ -45,7 +45,8 @@ def test_the_demo_consultation_fairs(app, run_cli):
         assert {row.consultation.topic for row in rows} == set(values(TOPICS))
         assert sum(row.consultation.walk_in for row in rows) > 10
         assert sum(row.consultation.registration_id is not None for row in rows) > 5
-        assert sum(row.consultation.from_poster for row in rows) == 5
+        # Five questions came from the villages' question boxes, ten days and more before.
+        assert sum(row.consultation.asked_days_earlier >= 10 for row in rows) == 5
         follow_ups = [row for row in rows if row.consultation.follow_up]
         answered = [row for row in follow_ups if not row.is_open]
         overdue = [row for row in follow_ups if row.overdue]
@@ -65,7 +66,7 @@ def test_the_demo_consultation_fairs(app, run_cli):
                 figures[metric] += value
         assert figures["consultations"] == sum(1 for row in rows if row.activity.id == square.id)
         assert figures["follow_ups_closed"] == sum(1 for row in answered if row.activity.id == square.id)
-        assert 0 < figures["materials_handed_out.digital"] < figures["materials_handed_out"]
+        assert figures["materials_handed_out"] > 0
         square_id = square.id
 
     # The report's follow-ups section names the overdue questions first.

@@ -1,7 +1,7 @@
 """consultation fairs: materials, consultations, hand-outs, answers, booth poster pages
 
 Revision ID: 0102_consultation
-Revises: 0101_jobfair
+Revises: 0006_setup
 Create Date: 2026-12-01 00:22:18.935073
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0102_consultation"
-down_revision = "0101_jobfair"
+down_revision = "0006_setup"
 branch_labels = None
 depends_on = None
 
@@ -137,6 +137,7 @@ def upgrade():
         sa.Column("booth_id", sa.Integer(), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=False),
         sa.Column("topic", sa.String(length=20), nullable=False),
+        sa.Column("asked_days_earlier", sa.Integer(), nullable=False),
         sa.Column("registration_id", sa.Integer(), nullable=True),
         sa.Column("walk_in", sa.Boolean(), nullable=False),
         sa.Column("from_poster", sa.Boolean(), nullable=False),

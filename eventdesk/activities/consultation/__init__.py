@@ -30,6 +30,12 @@ ACTIONS = (
                 help=_l("Required for a follow-up: the department calls back on it."),
             ),
             Field("question", _l("Question"), max_length=QUESTION_MAX_LENGTH, multiline=True),
+            Field(
+                "asked_on",
+                _l("Asked on"),
+                "date",
+                help=_l("Only for a question written down before the fair (a village's question box)."),
+            ),
         ),
         record=consultations.record_consult,
         void=consultations.void_consult,

@@ -13,6 +13,8 @@ booth's poster page records its questions through the same service.
   its booths (``not_open_follow_up`` when it is closed already or none was asked for).
 """
 
+import datetime as dt
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -32,6 +34,8 @@ POSTER_DEVICE = "booth poster"
 QUESTION_MAX_LENGTH = 500
 NOTE_MAX_LENGTH = 1000
 MAX_QUANTITY = 100_000
+#: A question written down before the fair is brought to the booth within this time.
+MAX_QUESTION_AGE_DAYS = 365
 
 
 def from_poster(context: ActionContext) -> bool:
@@ -120,6 +124,7 @@ def record_consult(context: ActionContext) -> ActionOutcome:
         booth_id=context.booth.id,
         department_id=department_id_of(context.activity, context.booth),
         topic=fields["topic"],
+        asked_days_earlier=_days_earlier(fields.get("asked_on"), context.local_day),
         registration_id=context.registration.id if context.registration else None,
         walk_in=context.registration is None and not poster,
         from_poster=poster,
@@ -133,6 +138,16 @@ def record_consult(context: ActionContext) -> ActionOutcome:
         figures=fair_tally.consultation_figures(context.local_day, consultation),
         answer={"consultation_id": consultation.id},
     )
+
+
+def _days_earlier(asked_on: str | None, day: dt.date) -> int:
+    """How long before the consultation's day `asked_on` is: 0 when it was asked at the booth."""
+    if asked_on is None:
+        return 0
+    earlier = (day - dt.date.fromisoformat(asked_on)).days
+    if not 0 <= earlier <= MAX_QUESTION_AGE_DAYS:
+        raise ServiceError("invalid_asked_on", status=422, field="asked_on")
+    return earlier
 
 
 def void_consult(context: ActionContext) -> ActionOutcome:

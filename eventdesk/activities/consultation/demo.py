@@ -1,7 +1,7 @@
 """The demo's consultation fairs: each department's booth with its materials and its poster page,
 visitors' consultations across every topic (walk-ins, scanned tickets, follow-ups), hand-outs,
-poster reads, answers — and questions left on the posters in the villages ten days before the
-fair, some answered since and some overdue. All made through the fair's services and the core's
+answers — and questions written down in the villages ten days before the fair, brought to the
+booths, some answered there and some overdue. All made through the fair's services and the core's
 action service, as on a real morning."""
 
 import datetime as dt
@@ -14,7 +14,7 @@ from eventdesk.activities.consultation import materials, poster
 from eventdesk.activities.consultation.departments import department_id_of
 from eventdesk.activities.consultation.vocabulary import BROCHURE, ITEM, LEAFLET, TOPICS, values
 from eventdesk.core.actions import ActionRequest, record_action
-from eventdesk.core.models import Activity, Booth, Registration, utcnow
+from eventdesk.core.models import Activity, Booth, Registration
 from eventdesk.extensions import db
 
 #: The topic most asked about at a department's booth (by the demo's department codes).
@@ -76,8 +76,10 @@ QUESTIONS = (
 )
 #: Made-up numbers for the demo's call-backs.
 PHONE_PREFIX = "1990003"
-#: Questions left on the posters this long before the fair, when they went up in the villages.
-POSTERS_UP_BEFORE = dt.timedelta(days=10)
+#: The villages' question boxes were emptied this long before the fair.
+VILLAGE_QUESTIONS_AGE = dt.timedelta(days=10)
+#: The booths answer a first follow-up within the demo's morning (three hours).
+ANSWERED_BY = dt.timedelta(hours=2, minutes=55)
 
 
 def load_demo(activities: Sequence[Activity], context) -> None:
@@ -89,7 +91,7 @@ def load_demo(activities: Sequence[Activity], context) -> None:
 
 
 def _fair(activity: Activity, context, codes: dict[int, str], serial) -> None:
-    noon = context.morning + dt.timedelta(hours=3)
+    noon = context.until
     tickets = list(
         db.session.scalars(
             sa.select(Registration.id)
@@ -107,7 +109,7 @@ def _fair(activity: Activity, context, codes: dict[int, str], serial) -> None:
         ]
         follow_ups = []
         for visit in range(6 + number % 4):
-            moment = context.morning + dt.timedelta(minutes=5 * number + 11 * visit)
+            offset = dt.timedelta(minutes=5 * number + 11 * visit)
             # Most ask about the booth's own field; every topic comes up somewhere.
             topic = MAIN_TOPIC.get(code, "other") if visit % 2 else topics[(number + visit) % len(topics)]
             fields = {"topic": topic}
@@ -119,12 +121,19 @@ def _fair(activity: Activity, context, codes: dict[int, str], serial) -> None:
                 )
             ticket = tickets[(number + visit) % len(tickets)] if tickets and visit % 3 == 2 else None
             answer = _record(
-                activity, context, noon, "consult", booth, moment, registration_id=ticket, **fields
+                activity,
+                context,
+                noon,
+                "consult",
+                booth,
+                context.at(offset),
+                registration_id=ticket,
+                **fields,
             )
             if fields.get("follow_up"):
-                follow_ups.append((answer["consultation_id"], moment))
+                follow_ups.append((answer["consultation_id"], offset))
         for step, material in enumerate(stock[:2]):
-            moment = context.morning + dt.timedelta(minutes=30 + 40 * step + number)
+            moment = context.at(dt.timedelta(minutes=30 + 40 * step + number))
             _record(
                 activity,
                 context,
@@ -135,47 +144,48 @@ def _fair(activity: Activity, context, codes: dict[int, str], serial) -> None:
                 material_id=material.id,
                 quantity=8 + number % 5,
             )
-        for reader in range(number % 3 + 1):
-            poster.record_read(booth, now=context.morning + dt.timedelta(minutes=20 + 13 * reader))
         # The booth answers its first follow-up before noon; the rest wait.
-        for consultation_id, moment in follow_ups[:1]:
+        for consultation_id, offset in follow_ups[:1]:
             _record(
                 activity,
                 context,
                 noon,
                 "answer",
                 booth,
-                moment + dt.timedelta(minutes=40),
+                context.at(min(offset + dt.timedelta(minutes=30), ANSWERED_BY)),
                 consultation_id=consultation_id,
                 note="已当场电话联系并答复。",
             )
 
 
 def _questions_from_the_villages(activity: Activity, context, serial) -> None:
-    """Questions left on the booth posters before the fair: the first two departments answered
-    theirs within days; the others are overdue."""
-    asked_at = min(context.morning, utcnow()) - POSTERS_UP_BEFORE
+    """Questions written down in the villages' question boxes before the fair, brought to the
+    departments' booths and taken down there: the first two answered during the morning, the
+    others waiting past their answer date (overdue)."""
     booths = [booth for booth in activity.booths if booth.department_id is not None][:5]
     for number, booth in enumerate(booths):
-        consultation_id = poster.ask(
+        offset = dt.timedelta(minutes=3 + number)
+        consultation_id = _record(
+            activity,
+            context,
+            context.until,
+            "consult",
             booth,
-            poster.Question(
-                topic=values(TOPICS)[number * 2 % len(TOPICS)],
-                question=QUESTIONS[number % len(QUESTIONS)],
-                contact_phone=f"{PHONE_PREFIX}{next(serial):04d}",
-                consent=True,
-            ),
-            now=asked_at + dt.timedelta(hours=number),
-        )
+            context.at(offset),
+            topic=values(TOPICS)[number * 2 % len(TOPICS)],
+            follow_up=True,
+            contact_phone=f"{PHONE_PREFIX}{next(serial):04d}",
+            question=QUESTIONS[number % len(QUESTIONS)],
+            asked_on=(activity.day - VILLAGE_QUESTIONS_AGE - dt.timedelta(days=number)).isoformat(),
+        )["consultation_id"]
         if number < 2:
-            answered_at = asked_at + dt.timedelta(days=3)
             _record(
                 activity,
                 context,
-                answered_at,
+                context.until,
                 "answer",
                 booth,
-                answered_at,
+                context.at(offset + dt.timedelta(hours=1)),
                 consultation_id=consultation_id,
                 note="已回电，告知办理地点和所需材料。",
             )

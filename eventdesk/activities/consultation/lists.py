@@ -41,7 +41,6 @@ def consultation_rows(activity: Activity, day: dt.date | None):
     zone = activity.event.zone
     for row in _by_department(queries.consultations(*conditions)):
         yield {
-            "number": row.consultation.id,
             "department": row.department.label,
             "booth": row.booth.label,
             "asked_at": row.asked_at.astimezone(zone),
@@ -56,7 +55,6 @@ CONSULTATIONS = ListExport(
     name="consultations",
     label=_l("Consultations per department"),
     columns=(
-        Column("number", _l("No."), "int"),
         Column("department", _l("Department")),
         Column("booth", _l("Booth")),
         Column("asked_at", _l("Asked at"), "datetime"),
@@ -78,10 +76,12 @@ def follow_up_rows(activity: Activity, day: dt.date | None):
     today = activity.event.local_day(utcnow())
     for row in _by_department(queries.follow_ups(*conditions, today=today)):
         yield {
-            "number": row.consultation.id,
+            # The number the visitor was told and the department's page shows.
+            "question_number": row.consultation.id,
             "department": row.department.label,
             "booth": row.booth.label,
             "asked_at": row.asked_at.astimezone(zone),
+            "asked_on": row.asked_on,
             "topic": label_of(TOPICS, row.consultation.topic),
             "question": row.consultation.question,
             "contact_phone": row.consultation.contact_phone,
@@ -95,10 +95,11 @@ FOLLOW_UPS = ListExport(
     name="follow_ups",
     label=_l("Follow-ups and their answers"),
     columns=(
-        Column("number", _l("No."), "int"),
+        Column("question_number", _l("Question No."), "int"),
         Column("department", _l("Department")),
         Column("booth", _l("Booth")),
         Column("asked_at", _l("Asked at"), "datetime"),
+        Column("asked_on", _l("Asked on"), "date"),
         Column("topic", _l("Topic")),
         Column("question", _l("Question")),
         Column("contact_phone", _l("Contact phone"), mask=mask_phone),

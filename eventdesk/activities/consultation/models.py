@@ -103,6 +103,7 @@ class Consultation(Base):
     __table_args__ = (
         sa.CheckConstraint(_one_of("topic", TOPICS), name="topic_known"),
         sa.CheckConstraint("NOT follow_up OR contact_phone IS NOT NULL", name="follow_up_has_phone"),
+        sa.CheckConstraint("asked_days_earlier >= 0", name="asked_days_earlier_not_negative"),
         sa.Index("ix_consultation_consultation_department_open", "department_id", "follow_up"),
     )
 
@@ -113,6 +114,10 @@ class Consultation(Base):
     #: The department that owes the answer: the booth's, or the fair's lead for a booth of none.
     department_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("department.id"))
     topic: so.Mapped[str20]
+    #: How many days before the consultation's own day the question was asked: 0 at the booth,
+    #: more for a question written down before the fair (a village's question box) and brought
+    #: to the booth. A follow-up's age counts from that day.
+    asked_days_earlier: so.Mapped[int] = so.mapped_column(default=0)
     #: The visitor's ticket, when one was scanned.
     registration_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("registration.id"), index=True)
     #: Asked at the booth without a ticket: counted as a booth walk-in too.

@@ -163,6 +163,7 @@ def follow_ups(activity_ids: Sequence[int], day: dt.date) -> Iterable[FollowUp]:
             Consultation.department_id,
             Consultation.topic,
             Action.local_day,
+            Consultation.asked_days_earlier,
         )
         .join(Action, Action.id == Consultation.action_id)
         .where(
@@ -175,7 +176,8 @@ def follow_ups(activity_ids: Sequence[int], day: dt.date) -> Iterable[FollowUp]:
     ).all()
     days = follow_up_days_by_activity({row[0] for row in rows})
     groups: dict[tuple, list[dt.date]] = {}
-    for activity_id, department_id, topic, asked_on in rows:
+    for activity_id, department_id, topic, recorded_on, days_earlier in rows:
+        asked_on = recorded_on - dt.timedelta(days=days_earlier)
         overdue = (day - asked_on).days > days[activity_id]
         groups.setdefault((activity_id, department_id, topic, overdue), []).append(asked_on)
     labels = {

@@ -21,6 +21,7 @@ class ConsultationRow:
 
     consultation: Consultation
     asked_at: dt.datetime
+    #: The day it was asked (earlier than `asked_at` for a question written down before the fair).
     asked_on: dt.date
     activity: Activity
     booth: Booth
@@ -52,11 +53,11 @@ def consultations(*conditions, today: dt.date | None = None) -> list[Consultatio
     answered_at = _answer_times([row[0].answer_action_id for row in rows if row[0].answer_action_id])
     days = follow_up_days_by_activity({row[3].id for row in rows})
     found = []
-    for consultation, asked_at, asked_on, activity, booth, department, answer in rows:
+    for consultation, asked_at, day, activity, booth, department, answer in rows:
         row = ConsultationRow(
             consultation=consultation,
             asked_at=asked_at,
-            asked_on=asked_on,
+            asked_on=day - dt.timedelta(days=consultation.asked_days_earlier),
             activity=activity,
             booth=booth,
             department=department,
@@ -64,7 +65,7 @@ def consultations(*conditions, today: dt.date | None = None) -> list[Consultatio
             answered_at=answered_at.get(consultation.answer_action_id),
         )
         if today is not None:
-            row.age_days = (today - asked_on).days
+            row.age_days = (today - row.asked_on).days
             row.overdue = row.is_open and row.age_days > days[activity.id]
         found.append(row)
     return found

@@ -7,6 +7,7 @@ REASONS = {
     "out_of_stock": _l("Not enough of this material is left to hand out that many."),
     "not_open_follow_up": _l("This follow-up is not open: it was answered already, or nobody asked for one."),
     "contact_phone_required": _l("A follow-up needs the visitor's contact phone number."),
+    "invalid_asked_on": _l("The day a question was asked cannot be after today, nor more than a year ago."),
     "consultation_answered": _l("This follow-up has been answered: undo the answer first."),
     "material_in_use": _l("Some of this material has been handed out, so it cannot be removed."),
     "invalid_quantity": _l("Enter the quantity as a whole number of at least 1."),
