@@ -455,3 +455,24 @@ def test_the_scanner_draws_the_booths_actions_with_choices_for_that_booth(app, f
     assert [choice["value"] for choice in follow_ups] == [str(asked)]
     assert "尾号5678" in follow_ups[0]["label"]
     assert "13912345678" not in response.get_data(as_text=True)
+
+
+def test_a_question_written_down_before_the_fair_counts_its_age_from_that_day(app, fair):
+    fields = {
+        "follow_up": True,
+        "contact_phone": "13912345678",
+        "question": "意见箱留言：危房改造补助标准？",
+        "asked_on": (fair.day - dt.timedelta(days=9)).isoformat(),
+    }
+    response = consult(Api(app, fair.booth_scanners["市民政局"]), fair, "市民政局", "housing", fields=fields)
+    number = response.get_json()["consultation_id"]
+    staff = signed_in(app, fair.department_staff["市民政局"][0])
+    row = open_rows(staff.get(follow_ups_url(fair, "市民政局")).get_data(as_text=True))[number]
+    assert row.startswith("overdue")
+    assert "9天前" in row
+    # It counts as a consultation of today, where it was taken down; nobody walked in with it.
+    assert booth_figures(app, fair.booth("市民政局")) == {
+        "consultations": 1,
+        "consultations.housing": 1,
+        "follow_ups_opened": 1,
+    }

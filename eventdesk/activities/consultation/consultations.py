@@ -6,7 +6,9 @@ booth's poster page records its questions through the same service.
 
 - ``consult``: a topic, perhaps the visitor's ticket, perhaps a follow-up with a contact phone
   and the question. Without a ticket at the booth it is a walk-in, counted as a booth walk-in
-  too. A follow-up is owed by the booth's department.
+  too. A follow-up is owed by the booth's department. A question written down before the fair
+  (a village's question box) says the day it was asked (``asked_on``): its age counts from
+  then, and nobody walked in with it.
 - ``handout``: a quantity of one of the booth's materials; more than is left is refused
   (``out_of_stock``) by a conditional UPDATE, whatever the number of devices.
 - ``answer``: a note that closes an open follow-up of the booth's department, asked at any of
@@ -118,15 +120,17 @@ def record_consult(context: ActionContext) -> ActionOutcome:
         except ServiceError:
             raise ServiceError("invalid_phone", status=422, field="contact_phone") from None
     poster = from_poster(context)
+    days_earlier = _days_earlier(fields.get("asked_on"), context.local_day)
     consultation = Consultation(
         action_id=context.action_id,
         activity_id=context.activity.id,
         booth_id=context.booth.id,
         department_id=department_id_of(context.activity, context.booth),
         topic=fields["topic"],
-        asked_days_earlier=_days_earlier(fields.get("asked_on"), context.local_day),
+        asked_days_earlier=days_earlier,
         registration_id=context.registration.id if context.registration else None,
-        walk_in=context.registration is None and not poster,
+        # Someone at the booth without a ticket; not a question written down elsewhere.
+        walk_in=context.registration is None and not poster and days_earlier == 0,
         from_poster=poster,
         follow_up=follow_up,
         contact_phone=phone,
