@@ -54,7 +54,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_health_queue_ticket_activity_id'), ['activity_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_health_queue_ticket_booth_id'), ['booth_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_health_queue_ticket_registration_id'), ['registration_id'], unique=False)
-        batch_op.create_index('uq_health_queue_ticket_waiting', ['booth_id', 'registration_id'], unique=True, sqlite_where=sa.text('called_at IS NULL'), postgresql_where=sa.text('called_at IS NULL'))
+        batch_op.create_index('uq_health_queue_ticket_waiting', ['booth_id', 'registration_id', 'local_day'], unique=True, sqlite_where=sa.text('called_at IS NULL'), postgresql_where=sa.text('called_at IS NULL'))
 
     op.create_table('health_station_service',
     sa.Column('booth_id', sa.Integer(), nullable=False),

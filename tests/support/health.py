@@ -120,7 +120,7 @@ def add_resident(
         return registration.id, registration.token
 
 
-def serve(api: Api, day: HealthDay, station: str, ticket: str, service: str, **body):
+def serve(api: Api, day: HealthDay, station: str, ticket: str, service: str, *, headers=None, **body):
     """POST …/actions/serve at `station` for `ticket` with `service` (a code)."""
     fields = body.pop("fields", {"service": service})
     for name in ("referral", "note", "consent"):
@@ -133,7 +133,7 @@ def serve(api: Api, day: HealthDay, station: str, ticket: str, service: str, **b
         "fields": fields,
         **body,
     }
-    return api.post(f"/activities/{day.activity}/actions/serve", request)
+    return api.post(f"/activities/{day.activity}/actions/serve", request, **(headers or {}))
 
 
 def void(api: Api, action_id: int, reason="录错了"):

@@ -10,7 +10,8 @@ are confidential metrics. Each station keeps a queue with a now-serving screen.
 
 from flask_babel import lazy_gettext as _l
 
-from eventdesk.activities.health import serving, tally
+from eventdesk.activities.health import api, serving, tally
+from eventdesk.activities.health.permissions import may_serve_at
 from eventdesk.activities.health.reasons import REASONS
 from eventdesk.activities.health.vocabulary import KIND_NAME
 from eventdesk.core.fields import Field
@@ -49,6 +50,7 @@ ACTIONS = (
         record=serving.record_serve,
         void=serving.void_serve,
         offered_at=serving.offered_at,
+        staff_rule=may_serve_at,
     ),
 )
 
@@ -67,4 +69,7 @@ KIND = ActivityKind(
     actions=ACTIONS,
     metrics=tally.METRICS,
     rebuild_tally=tally.rebuild_tally,
+    api_blueprints=(api.bp,),
+    openapi_paths=api.OPENAPI_PATHS,
+    openapi_schemas=api.OPENAPI_SCHEMAS,
 )

@@ -79,11 +79,12 @@ class QueueTicket(Base):
     __table_args__ = (
         sa.UniqueConstraint("booth_id", "local_day", "number"),
         sa.CheckConstraint("number >= 1", name="number_positive"),
-        # One waiting number per resident and station: scanning again shows the same number.
+        # One waiting number per resident, station and day: scanning again shows the same number.
         sa.Index(
             "uq_health_queue_ticket_waiting",
             "booth_id",
             "registration_id",
+            "local_day",
             unique=True,
             sqlite_where=sa.text("called_at IS NULL"),
             postgresql_where=sa.text("called_at IS NULL"),

@@ -9,6 +9,7 @@ REASONS = {
         "This resident has not agreed to health services being recorded: ask them, and tick their agreement."
     ),
     "queue_empty": _l("Nobody is waiting in this station's queue."),
+    "queue_busy": _l("Many numbers are being given at once: try again."),
     "not_a_station": _l("This is not a service station of this health service day."),
     "service_code_taken": _l("Another service of this day already has this code."),
     "service_name_taken": _l("Another service of this day already has this name."),
