@@ -10,7 +10,7 @@ are confidential metrics. Each station keeps a queue with a now-serving screen.
 
 from flask_babel import lazy_gettext as _l
 
-from eventdesk.activities.health import api, serving, tally
+from eventdesk.activities.health import api, panels, serving, tally, views
 from eventdesk.activities.health.permissions import may_serve_at
 from eventdesk.activities.health.reasons import REASONS
 from eventdesk.activities.health.vocabulary import KIND_NAME
@@ -69,7 +69,10 @@ KIND = ActivityKind(
     actions=ACTIONS,
     metrics=tally.METRICS,
     rebuild_tally=tally.rebuild_tally,
+    blueprints=(views.bp,),
     api_blueprints=(api.bp,),
     openapi_paths=api.OPENAPI_PATHS,
     openapi_schemas=api.OPENAPI_SCHEMAS,
+    activity_links=panels.activity_links,
+    ticket_panel=panels.ticket_panel,
 )
