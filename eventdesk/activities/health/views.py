@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventdesk.activities.health import queries, queues
+from eventdesk.activities.health import panels, queries, queues
 from eventdesk.activities.health import services as day_services
 from eventdesk.activities.health.forms import (
     ConfirmForm,
@@ -35,6 +35,11 @@ from eventdesk.web import id_arg
 bp = Blueprint("health_day", __name__, static_folder="static", static_url_path="/health/static")
 PREFIX = "/manage/activities/<int:activity_id>/health"
 STATION = f"{PREFIX}/stations/<int:booth_id>"
+
+
+@bp.app_context_processor
+def _helpers() -> dict:
+    return {"health_dashboard": panels.dashboard_tiles, "health_metric_label": panels.metric_label}
 
 
 def health_page(need: Need = Need.view):
