@@ -10,7 +10,7 @@ are confidential metrics. Each station keeps a queue with a now-serving screen.
 
 from flask_babel import lazy_gettext as _l
 
-from eventdesk.activities.health import api, lists, panels, serving, tally, views
+from eventdesk.activities.health import api, demo, lists, panels, serving, tally, views
 from eventdesk.activities.health.permissions import may_serve_at
 from eventdesk.activities.health.reasons import REASONS
 from eventdesk.activities.health.vocabulary import KIND_NAME
@@ -78,4 +78,5 @@ KIND = ActivityKind(
     dashboard_template="health/_dashboard.html",
     report_section=panels.report_section,
     lists=lists.LISTS,
+    demo=demo.load_demo,
 )
