@@ -96,13 +96,12 @@ def join_queue(activity_id: int, booth_id: int):
     if principal.is_staff and not can_work_at(principal.user, activity, booth.id):
         raise ServiceError("forbidden", status=403)
     registration = _ticket_of(activity, body)
-    waiting_before = queues.station_queue(activity, booth).waiting
-    ticket = queues.join_queue(activity, booth, registration)
+    ticket, new = queues.join_queue(activity, booth, registration)
     db.session.commit()
     queue = queues.station_queue(activity, booth)
     ahead = next(place.ahead for place in queues.places_of(registration) if place.number == ticket.number)
     answer = {"number": ticket.number, "ahead": ahead, "waiting": queue.waiting}
-    return jsonify(answer), 201 if queue.waiting > waiting_before else 200
+    return jsonify(answer), 201 if new else 200
 
 
 @bp.post(f"{STATION}/call-next")

@@ -21,7 +21,7 @@ from eventdesk.extensions import db
 
 #: How many numbers after the current one the now-serving screen shows.
 NEXT_SHOWN = 3
-#: A number given or called by two devices at the very same moment is retried this often.
+#: A number given or called by two devices at the very same moment is tried again this often.
 ATTEMPTS = 5
 
 
@@ -33,14 +33,18 @@ def station_of(activity: Activity, booth_id: int | None) -> Booth:
     return booth
 
 
-def join_queue(activity: Activity, booth: Booth, registration: Registration, *, now=None) -> QueueTicket:
-    """The resident's number in the station's queue today (their waiting one, or the next)."""
+def join_queue(
+    activity: Activity, booth: Booth, registration: Registration, *, now=None
+) -> tuple[QueueTicket, bool]:
+    """The resident's number in the station's queue today: their waiting one (False), or the next
+    one (True, a new number)."""
     now = now or utcnow()
     day = activity.event.local_day(now)
+    _take_turn(booth)
     for _attempt in range(ATTEMPTS):
         waiting = _waiting_ticket(booth.id, registration.id, day)
         if waiting is not None:
-            return waiting
+            return waiting, False
         last = db.session.scalar(
             sa.select(sa.func.max(QueueTicket.number)).where(
                 QueueTicket.booth_id == booth.id, QueueTicket.local_day == day
@@ -60,7 +64,7 @@ def join_queue(activity: Activity, booth: Booth, registration: Registration, *, 
                 db.session.flush()
         except sa.exc.IntegrityError:
             continue  # the number, or this resident's place, was taken a moment ago
-        return ticket
+        return ticket, True
     raise ServiceError("queue_busy", status=503)
 
 
@@ -71,6 +75,7 @@ def call_next(activity: Activity, booth: Booth, *, now=None) -> QueueTicket:
     """
     now = now or utcnow()
     day = activity.event.local_day(now)
+    _take_turn(booth)
     for _attempt in range(ATTEMPTS):
         ticket = db.session.scalar(
             sa.select(QueueTicket).where(_waiting_today(booth.id, day)).order_by(QueueTicket.number).limit(1)
@@ -165,6 +170,12 @@ def places_of(registration: Registration, day: dt.date | None = None) -> list[Pl
             )
         )
     return places
+
+
+def _take_turn(booth: Booth) -> None:
+    """The station's queue changes one device at a time until commit (PostgreSQL: its booth row is
+    locked; SQLite writers already take turns, and the unique numbers catch what slips through)."""
+    db.session.execute(sa.select(Booth.id).where(Booth.id == booth.id).with_for_update(key_share=True))
 
 
 def _waiting_ticket(booth_id: int, registration_id: int, day: dt.date) -> QueueTicket | None:

@@ -93,11 +93,15 @@ def void_serve(context: ActionContext) -> ActionOutcome:
 
 def _locked(registration_id: int) -> Registration:
     """The resident's registration, locked until commit: whether they were served yet that day is
-    judged one service at a time (PostgreSQL; SQLite writers already take turns)."""
+    judged one service at a time (PostgreSQL; SQLite writers already take turns).
+
+    FOR NO KEY UPDATE, because the action's row already holds a key-share lock on it (its foreign
+    key): two devices' FOR UPDATE would each wait for the other's key-share lock.
+    """
     return db.session.scalars(
         sa.select(Registration)
         .where(Registration.id == registration_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).one()
 

@@ -335,7 +335,7 @@ def give_number(activity: Activity, booth_id: int):
         return _station_page(activity, booth, None, 400)
     try:
         resident = queries.presented_ticket(activity, form.ticket.data)
-        ticket = queues.join_queue(activity, booth, resident)
+        ticket, _new = queues.join_queue(activity, booth, resident)
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
