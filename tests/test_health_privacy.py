@@ -75,6 +75,9 @@ def test_no_page_or_answer_below_the_health_staff_shows_a_health_detail(app, ser
             assert response.status_code == 200, url
             clean(response.get_data(as_text=True), url)
             opened += 1
+    own_ticket = public.get(f"/t/{token}?lang=en").get_data(as_text=True)
+    assert "No. 1</strong> · Service station 1" in own_ticket
+    assert "一号服务台" not in own_ticket, "a station's name may be its service"
     assert "王*英" not in public.get(f"/activities/{activity}/health/stations/{station}/screen").get_data(
         as_text=True
     )

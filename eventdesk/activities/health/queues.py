@@ -130,15 +130,25 @@ def station_queue(activity: Activity, booth: Booth, day: dt.date | None = None) 
     )
 
 
+def station_numbers(activity: Activity) -> dict[int, int]:
+    """Each station's number among the day's stations, in the booths' order (1, 2, 3 …)."""
+    stations = [booth for booth in activity.booths if is_station(booth)]
+    return {booth.id: number for number, booth in enumerate(stations, start=1)}
+
+
 def station_queues(activity: Activity, day: dt.date | None = None) -> list[StationQueue]:
     return [station_queue(activity, booth, day) for booth in activity.booths if is_station(booth)]
 
 
 @dataclass
 class Place:
-    """A resident's number at a station, and how many wait before them (0: being called)."""
+    """A resident's number at a station, and how many wait before them (0: being called).
 
-    station: Booth
+    The station is named by its number among the day's stations (服务台 2), as its screen shows
+    it: a station's name may be its service, which the ticket page does not tell.
+    """
+
+    station_number: int
     number: int
     ahead: int
     called: bool
@@ -148,6 +158,7 @@ def places_of(registration: Registration, day: dt.date | None = None) -> list[Pl
     """The resident's numbers today: waiting ones with their place, and the ones called."""
     activity = registration.activity
     day = day or activity.event.local_day(utcnow())
+    numbers = station_numbers(activity)
     places = []
     for ticket in db.session.scalars(
         sa.select(QueueTicket)
@@ -163,7 +174,7 @@ def places_of(registration: Registration, day: dt.date | None = None) -> list[Pl
             )
         places.append(
             Place(
-                station=db.session.get(Booth, ticket.booth_id),
+                station_number=numbers.get(ticket.booth_id, 0),
                 number=ticket.number,
                 ahead=ahead,
                 called=ticket.called_at is not None,

@@ -393,6 +393,7 @@ def now_serving_screen(activity_id: int, booth_id: int):
             "health/screen.html",
             activity=activity,
             station=booth,
+            station_number=queues.station_numbers(activity)[booth.id],
             queue=queues.station_queue(activity, booth),
             may_call=may_call,
             confirm_form=ConfirmForm() if may_call else None,
