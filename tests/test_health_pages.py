@@ -7,12 +7,12 @@ import re
 
 import sqlalchemy as sa
 
-from eventdesk.activities.health.models import QueueTicket, ServiceGiven
+from eventdesk.activities.health.models import QueueTicket, Service, ServiceGiven
 from eventdesk.core.models import Registration
 from eventdesk.extensions import db
 from tests.support.api import Api
 from tests.support.client import Client
-from tests.support.health import add_resident, build_day
+from tests.support.health import add_resident, build_day, serve
 
 
 def signed_in(app, email) -> Client:
@@ -132,8 +132,6 @@ def test_organizers_keep_the_days_services_and_what_each_station_offers(app):
     page = organizer.get(f"{base}?lang=en").get_data(as_text=True)
     assert "ECG" in page
     with app.app_context():
-        from eventdesk.activities.health.models import Service
-
         ecg = db.session.scalar(sa.select(Service.id).where(Service.code == "ecg"))
     station = day.station("三号服务台")
     chosen = organizer.post_form(
@@ -213,3 +211,39 @@ def test_village_ticket_sheets_are_sorted_by_name(app):
         expected = sorted(["赵六", "陈七", "李四"])
     assert names == expected
     assert sheet.count("<svg") == 3
+
+
+def test_a_service_given_is_neither_deleted_nor_recoded(app):
+    day = build_day(app)
+    _id, ticket = add_resident(app, day, "王秀英", "13800004321")
+    assert serve(Api(app, day.provider), day, "一号服务台", ticket, "bp").status_code == 201
+    organizer = signed_in(app, day.organizer_email)
+    base = f"/manage/activities/{day.activity}/health"
+    refused = organizer.post_form(f"{base}/services/{day.services['bp']}/delete", {}, form_url=base)
+    assert refused.status_code == 409
+    assert "这项服务已为群众提供过，不能删除。" in refused.get_data(as_text=True)
+    recoded = organizer.post_form(
+        f"{base}/services/{day.services['bp']}/edit", {"code": "pressure", "name": "血压测量"}
+    )
+    assert recoded.status_code == 409
+    renamed = organizer.post_form(
+        f"{base}/services/{day.services['bp']}/edit",
+        {"code": "bp", "name": "测血压", "name_en": "Blood pressure"},
+    )
+    assert renamed.status_code == 302
+    unused = organizer.post_form(f"{base}/services/{day.services['ultrasound']}/delete", {}, form_url=base)
+    assert unused.status_code == 302
+    with app.app_context():
+        codes = set(db.session.scalars(sa.select(Service.code)))
+    assert codes == {"bp", "exam", "clinic", "medicine", "education"}
+    assert "测血压" in organizer.get(f"{base}?lang=zh_Hans").get_data(as_text=True)
+
+
+def test_the_activity_page_links_to_the_stations_for_the_health_staff(app):
+    day = build_day(app)
+    page = signed_in(app, day.organizer_email).get(f"/manage/activities/{day.activity}?lang=en")
+    text = page.get_data(as_text=True)
+    assert f'href="/manage/activities/{day.activity}/health"' in text
+    assert f'href="/manage/activities/{day.activity}/health/sheets"' in text
+    outsider = signed_in(app, day.outsider_email).get(f"/manage/activities/{day.activity}?lang=en")
+    assert f'href="/manage/activities/{day.activity}/health"' not in outsider.get_data(as_text=True)

@@ -112,6 +112,10 @@ def _saved(form, change) -> tuple[bool, int]:
 @health_page()
 def station_list(activity: Activity):
     """The day's services, what each station offers, and each station's queue."""
+    return _stations_page(activity)
+
+
+def _stations_page(activity: Activity, status: int = 200):
     organizer = can_manage_activity(current_user, activity)
     stations = [
         booth for booth in activity.booths if organizer or may_serve_at(current_user, activity, booth)
@@ -125,7 +129,8 @@ def station_list(activity: Activity):
             queues={queue.booth.id: queue for queue in queues.station_queues(activity)},
             organizer=organizer,
             confirm_form=ConfirmForm(),
-        )
+        ),
+        status,
     )
 
 
@@ -173,7 +178,7 @@ def service_delete(activity: Activity, service_id: int):
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(url_for(".stations", activity_id=activity.id)), 303
+        return _stations_page(activity, error.status)
     db.session.commit()
     flash(_("The service is deleted."), "success")
     return redirect(url_for(".stations", activity_id=activity.id))
