@@ -10,8 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from eventdesk.activities.health.models import Service, ServiceGiven
-from eventdesk.core.models import Activity, Person, Registration
-from eventdesk.core.services import registrations
+from eventdesk.core.models import Person, Registration
 from eventdesk.core.services import tally as tally_service
 from eventdesk.extensions import db
 from tests.support import factories
@@ -135,20 +134,21 @@ def test_a_health_day_morning(app, walk):
         form_url=form_url,
     )
     assert registered.status_code == 302, registered.get_data(as_text=True)[:2000]
+    desk = f"/manage/activities/{walk.activity}/registrations/new"
+    assert "我同意记录我接受的健康服务" in organizer.get(f"{desk}?lang=zh_Hans").get_data(as_text=True)
+    at_the_desk = organizer.post_form(
+        desk,
+        {
+            "name": "刘长顺",
+            "phone": "13800000005",
+            "village": "南古村",
+            "category": "general",
+            "consent": "y",
+            "kind_health_consent": "y",
+        },
+    )
+    assert at_the_desk.status_code == 302, at_the_desk.get_data(as_text=True)[:2000]
     with app.app_context():
-        activity = db.session.get(Activity, walk.activity)
-        registrations.register(
-            activity,
-            registrations.RegistrationRequest(
-                name="刘长顺",
-                phone="13800000005",
-                village="南古村",
-                consent=True,
-                fields={"health_consent": True},
-            ),
-            source="staff",
-        )
-        db.session.commit()
         people = {
             registration.person.name: (registration.person.village, registration.fields.get("health_consent"))
             for registration in db.session.scalars(
