@@ -247,3 +247,22 @@ def test_the_activity_page_links_to_the_stations_for_the_health_staff(app):
     assert f'href="/manage/activities/{day.activity}/health/sheets"' in text
     outsider = signed_in(app, day.outsider_email).get(f"/manage/activities/{day.activity}?lang=en")
     assert f'href="/manage/activities/{day.activity}/health"' not in outsider.get_data(as_text=True)
+
+
+def test_a_scanned_ticket_opens_the_resident_and_a_bad_one_says_why(app):
+    day = build_day(app)
+    registration_id, token = add_resident(app, day, "王秀英", "13800004321")
+    provider = signed_in(app, day.provider_email)
+    scanned = provider.get(f"{station_url(day)}?ticket=https://example.org/t/{token}&lang=en")
+    assert scanned.status_code == 200
+    assert f"/serve?registration={registration_id}" in scanned.get_data(as_text=True)
+    with app.app_context():
+        code = db.session.get(Registration, registration_id).ticket_code
+    typed = provider.get(f"{station_url(day)}?ticket={code.lower()}&lang=en")
+    assert f"/serve?registration={registration_id}" in typed.get_data(as_text=True)
+    other_day = add_resident(app, build_day(app), "李建国", "13800001111")[1]
+    wrong = provider.get(f"{station_url(day)}?ticket={other_day}&lang=en")
+    assert wrong.status_code == 409
+    assert "This ticket is for another activity." in wrong.get_data(as_text=True)
+    assert provider.get(f"{station_url(day)}?ticket=nonsense-code&lang=en").status_code == 409
+    assert provider.get(f"{station_url(day)}?registration=999999").status_code == 404

@@ -214,18 +214,21 @@ def station_services(activity: Activity, booth_id: int):
 # -- a station, for its providers ---------------------------------------------------------------
 
 
-def _chosen_resident(activity: Activity) -> Registration | None:
+def _chosen_resident(activity: Activity) -> tuple[Registration | None, int]:
+    """The resident chosen from a search (by id) or by a scanned or typed ticket, and the page's
+    status (a ticket that is not valid here is said so, with its refusal's status)."""
     registration_id = id_arg("registration")
     if registration_id is not None:
-        return queries.resident_of(activity, registration_id)
+        resident = queries.resident_of(activity, registration_id)
+        return resident, 200 if resident else 404
     presented = request.args.get("ticket")
     if not presented:
-        return None
+        return None, 200
     try:
-        return queries.presented_ticket(activity, presented)
+        return queries.presented_ticket(activity, presented), 200
     except ServiceError as error:
         flash(error.message, "error")
-        return None
+        return None, error.status
 
 
 def _station_page(
@@ -248,7 +251,6 @@ def _station_page(
             ticket_form=TicketForm(formdata=None),
             confirm_form=ConfirmForm(),
             undo_form=UndoForm(formdata=None),
-            may_undo_any=can_manage_activity(current_user, activity),
         ),
         status,
     )
@@ -259,7 +261,8 @@ def _station_page(
 def station_page(activity: Activity, booth_id: int):
     """Find the resident (a scan, a name, a phone tail) and record what they received."""
     booth = _station(activity, booth_id)
-    return _station_page(activity, booth, _chosen_resident(activity))
+    resident, status = _chosen_resident(activity)
+    return _station_page(activity, booth, resident, status)
 
 
 @bp.post(f"{STATION}/serve")
