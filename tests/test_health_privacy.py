@@ -23,7 +23,7 @@ HEALTH_DETAILS = (
     NOTE,
     "Referred on",
     "Referrals",
-    "转诊人数",
+    "转诊人次",
     '"referral"',
     '"referrals"',
     '"services',
