@@ -228,3 +228,4 @@ def test_a_job_fair_night_across_midnight(app, seed):
 
 def positions_of(title: str) -> int:
     return next(spec[2][title][0] for spec in STANDS.values() if title in spec[2])
+

@@ -14,7 +14,6 @@ from tests.support.scripted import scripted_day
 KEYS = {"date", "district", "site_id", "site", "activity_id", "activity", "kind", "department", "booth_id",
         "metric", "value"}  # fmt: skip
 
-
 @pytest.fixture
 def day(app):
     return scripted_day(app)
