@@ -221,7 +221,7 @@ def test_a_service_given_is_neither_deleted_nor_recoded(app):
     base = f"/manage/activities/{day.activity}/health"
     refused = organizer.post_form(f"{base}/services/{day.services['bp']}/delete", {}, form_url=base)
     assert refused.status_code == 409
-    assert "这项服务已为群众提供过，不能删除。" in refused.get_data(as_text=True)
+    assert "这项服务已为群众提供过，不能删除，也不能修改代码。" in refused.get_data(as_text=True)
     recoded = organizer.post_form(
         f"{base}/services/{day.services['bp']}/edit", {"code": "pressure", "name": "血压测量"}
     )

@@ -13,5 +13,7 @@ REASONS = {
     "not_a_station": _l("This is not a service station of this health service day."),
     "service_code_taken": _l("Another service of this day already has this code."),
     "service_name_taken": _l("Another service of this day already has this name."),
-    "service_given": _l("This service has been given to residents, so it cannot be deleted."),
+    "service_given": _l(
+        "This service has been given to residents: it cannot be deleted, nor its code changed."
+    ),
 }
