@@ -196,6 +196,7 @@ def test_the_organizers_see_the_details_where_they_work(app, served):
     text = services.get_data(as_text=True)
     assert NOTE in text
     assert "13800004321" in text
+    assert "Recorded by" in text.splitlines()[0]
     referrals = organizer.get(f"/reports/activities/{day.activity}/lists/referrals.csv?lang=en").get_data(
         as_text=True
     )

@@ -34,6 +34,7 @@ def _rows(activity: Activity, day: dt.date | None, *, referrals_only: bool):
             "village": row.person.village,
             "referral": _("Yes") if row.referral else _("No"),
             "note": row.note,
+            "given_by": row.given_by,
         }
 
 
@@ -62,6 +63,7 @@ SERVICES = ListExport(
         *_PERSON,
         Column("referral", _l("Referred on (转诊)")),
         Column("note", _l("Note")),
+        Column("given_by", _l("Recorded by")),
     ),
     rows=service_rows,
     by_day=True,
@@ -77,6 +79,7 @@ REFERRALS = ListExport(
         Column("service", _l("Service")),
         *_PERSON,
         Column("note", _l("Note")),
+        Column("given_by", _l("Recorded by")),
     ),
     rows=referral_rows,
     by_day=True,

@@ -88,6 +88,8 @@ class GivenRow:
     person: Person
     referral: bool
     note: str | None
+    #: Who recorded it: the provider's name, or the device's label.
+    given_by: str
 
     @property
     def village(self) -> str:
@@ -97,7 +99,7 @@ class GivenRow:
 def services_given(*conditions) -> list[GivenRow]:
     """Services given and not undone that match `conditions` (on `ServiceGiven`), oldest first."""
     rows = db.session.execute(
-        sa.select(ServiceGiven, Action.counted_at, Service, Booth, Registration, Person)
+        sa.select(ServiceGiven, Action.counted_at, Action.device, Service, Booth, Registration, Person)
         .join(Action, Action.id == ServiceGiven.action_id)
         .join(Service, Service.id == ServiceGiven.service_id)
         .join(Booth, Booth.id == ServiceGiven.booth_id)
@@ -117,8 +119,9 @@ def services_given(*conditions) -> list[GivenRow]:
             person=person,
             referral=given.referral,
             note=given.note,
+            given_by=device,
         )
-        for given, counted_at, service, booth, registration, person in rows
+        for given, counted_at, device, service, booth, registration, person in rows
     ]
 
 
