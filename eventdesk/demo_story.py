@@ -22,6 +22,8 @@ from eventdesk.plan.models import PlanDuty, PlanItem, PlanSubmission
 #: The story's visitors come from 09:00 over three hours.
 STORY_START = dt.time(9)
 STORY_SPAN = dt.timedelta(hours=3)
+#: Tables with a local day that `move_story` moves itself, or that the tally's rebuild rewrites.
+_MOVED_OR_REBUILT = frozenset({"scan", "action", "tally_count"})
 #: Loaded for today, the story ends this long before the present.
 _MARGIN = dt.timedelta(minutes=5)
 
@@ -113,10 +115,20 @@ def move_story(event: Event, clock: StoryClock) -> None:
         )
     ):
         registration.checked_in_at = moved(registration.checked_in_at)
+    old_day, new_day = old_start.astimezone(zone).date(), clock.start.astimezone(zone).date()
     db.session.execute(
         sa.update(BoothVisit)
         .where(BoothVisit.booth_id.in_(sa.select(Booth.id).where(Booth.activity_id.in_(activity_ids))))
-        .values(local_day=clock.start.astimezone(zone).date())
+        .values(local_day=new_day)
     )
+    # The kinds keep a local day of their own on some rows (one service per person and day, a
+    # queue's numbers per day): the story was told on one day, so those rows move to the new one.
+    for table in db.metadata.sorted_tables:
+        if table.name not in _MOVED_OR_REBUILT and {"activity_id", "local_day"} <= set(table.c.keys()):
+            db.session.execute(
+                sa.update(table)
+                .where(table.c.activity_id.in_(activity_ids), table.c.local_day == old_day)
+                .values(local_day=new_day)
+            )
     db.session.flush()
     tally.rebuild()

@@ -540,3 +540,42 @@ def test_the_openapi_document_carries_the_kinds_paths(app, fair):
     )
     check(document, "/activities/{activity_id}/actions/{name}", "post", stamp(api, fair))
     check(document, "/activities/{activity_id}/actions/{name}", "post", stamp(api, fair, fields={}))
+
+
+def test_a_confidential_metric_is_shown_only_to_those_who_manage_the_activity(app, fair, monkeypatch):
+    from dataclasses import replace
+
+    from eventdesk.core import kinds
+    from tests.support.kinds import STAMP_KIND
+
+    secret = tuple(
+        replace(metric, confidential=True) if metric.name == "stamps" else metric
+        for metric in STAMP_KIND.metrics
+    )
+    monkeypatch.setitem(kinds._KINDS, STAMP_KIND.name, replace(STAMP_KIND, metrics=secret))
+    api = Api(app, fair["scanner"])
+    answer = stamp(api, fair, token=fair["ticket"]).get_json()
+    assert figure(app, fair["activity"], "stamps") == 2
+    assert not {"stamps", "stamps.red"} & set(answer["counts"]["metrics"])
+    scan = api.scan(fair["ticket"], booth_id=fair["second"])
+    assert "stamps" not in scan["counts"]["metrics"]
+    assert "red_team_present" in scan["counts"]["metrics"]
+    counts = Api(app, fair["organizer"]).get(f"/activities/{fair['activity']}/counts").get_json()
+    assert "stamps" not in counts["metrics"]
+
+    with app.app_context():
+        organizer = factories.user("organizer")
+        staff = factories.user("staff", scopes=[{"activity_id": fair["activity"]}])
+        db.session.commit()
+        emails = organizer.email, staff.email
+    boards = {}
+    for email in emails:
+        client = Client(app)
+        client.login(email)
+        page = client.get("/dashboard/live?lang=en")
+        assert page.status_code == 200
+        boards[email] = page.get_data(as_text=True)
+    assert "<dt>Stamps</dt><dd>2</dd>" in boards[emails[0]]
+    assert "Stamps" not in boards[emails[1]]
+    assert "Red team present" in boards[emails[1]]
+    assert rebuild_agrees(app)

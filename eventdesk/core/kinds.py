@@ -44,6 +44,10 @@ class Metric:
     #: Key → label of the breakdown rows ``<name>.<key>``; a callable is asked when read
     #: (for keys an organizer edits, such as a health day's services).
     breakdown: Mapping[str, Label] | Callable[[], Mapping[str, Label]] | None = None
+    #: Sensitive even as a count (a health day's services and referrals): left out of the counts
+    #: every scanner and staff member sees (scan and action answers, live counts), and shown
+    #: only to those who manage the activity (their dashboard, the reports).
+    confidential: bool = False
 
     def breakdown_labels(self) -> Mapping[str, Label]:
         if self.breakdown is None:
@@ -266,6 +270,12 @@ def all_kinds() -> list[ActivityKind]:
 
 def kind_choices() -> list[tuple[str, str]]:
     return [(kind.name, str(kind.label)) for kind in _KINDS.values()]
+
+
+def confidential_metric_names(kind_name: str) -> frozenset[str]:
+    """The metrics of a kind kept to those who manage its activities (breakdown rows by prefix)."""
+    kind = get_kind(kind_name)
+    return frozenset(metric.name for metric in kind.metrics if metric.confidential) if kind else frozenset()
 
 
 def standing_metric_names(kind_name: str) -> set[str]:

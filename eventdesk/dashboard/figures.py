@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from eventdesk.core.access import activity_clause
+from eventdesk.core.access import activity_clause, can_manage_activity
 from eventdesk.core.kinds import get_kind
 from eventdesk.core.models import Activity, ArrivalCount, Event, User, utcnow
 from eventdesk.core.rawdb import borrowed_connection
@@ -63,7 +63,10 @@ def day_board(user: User, event: Event, day: dt.date, language: str) -> DayBoard
     ).all()
     activities = [a for a in candidates if a.day == day]
     counts = counts_of_activities(
-        borrowed_connection(), {a.id: a.kind for a in activities}, language=language
+        borrowed_connection(),
+        {a.id: a.kind for a in activities},
+        language=language,
+        confidential_for={a.id for a in activities if can_manage_activity(user, a)},
     )
     arrivals = _arrivals([a.id for a in activities])
     rows = [
@@ -120,7 +123,12 @@ def _kind_metrics(kind_name: str, metrics: dict[str, int]) -> list[tuple[str, in
     kind = get_kind(kind_name)
     if kind is None:
         return []
-    return [(str(metric.label), metrics.get(metric.name, 0)) for metric in kind.metrics]
+    # A confidential metric absent from the counts is not the reader's to see, not a zero.
+    return [
+        (str(metric.label), metrics.get(metric.name, 0))
+        for metric in kind.metrics
+        if not metric.confidential or metric.name in metrics
+    ]
 
 
 def _add_up(roll_up: RollUp, rows: list[ActivityFigures]) -> RollUp:

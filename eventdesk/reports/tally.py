@@ -169,7 +169,8 @@ def _candidates(day: dt.date, tallied: set[int], clauses: list) -> list[Activity
 
 def _activity_figures(activity: Activity, sums: dict[tuple[int, str], int]) -> ActivityFigures:
     booths = [(b.id, b.name, b.name_en) for b in activity.booths]
-    counts = build_counts(sums, booths, activity.kind)
+    # The tally and the written report are read by organizers only.
+    counts = build_counts(sums, booths, activity.kind, confidential=True)
     figures = {m.name: counts.get(m.name, 0) for m in metrics.ACTIVITY_METRICS}
     figures[tally.ENTRIES] = sums.get((WHOLE_ACTIVITY, tally.ENTRIES), 0)
     figures[tally.EXITS] = sums.get((WHOLE_ACTIVITY, tally.EXITS), 0)

@@ -4,7 +4,7 @@ The cost does not grow with the number of scans: the tally holds running sums.
 """
 
 from eventdesk.core import tally
-from eventdesk.core.kinds import get_kind
+from eventdesk.core.kinds import confidential_metric_names, get_kind
 from eventdesk.core.models import WHOLE_ACTIVITY
 from eventdesk.core.rawdb import RawConnection
 
@@ -33,9 +33,14 @@ def activity_counts(
 
 
 def counts_of_activities(
-    connection: RawConnection, kinds: dict[int, str], *, language: str = "zh_Hans"
+    connection: RawConnection,
+    kinds: dict[int, str],
+    *,
+    language: str = "zh_Hans",
+    confidential_for: frozenset[int] | set[int] = frozenset(),
 ) -> dict[int, dict]:
-    """Counts of several activities (id → kind) in two queries, for dashboards and live streams."""
+    """Counts of several activities (id → kind) in two queries, for dashboards and live streams;
+    with their confidential metrics for the activities in `confidential_for`."""
     if not kinds:
         return {}
     ids = sorted(kinds)
@@ -56,14 +61,29 @@ def counts_of_activities(
         booths[activity_id].append((booth_id, name, name_en))
     return {
         activity_id: build_counts(
-            sums[activity_id], booths[activity_id], kinds[activity_id], language=language
+            sums[activity_id],
+            booths[activity_id],
+            kinds[activity_id],
+            language=language,
+            confidential=activity_id in confidential_for,
         )
         for activity_id in ids
     }
 
 
-def build_counts(sums: dict[tuple[int, str], int], booths, kind: str, *, language: str = "zh_Hans") -> dict:
-    """Assemble counts from tally sums keyed by (booth id, metric) and the activity's booths."""
+def build_counts(
+    sums: dict[tuple[int, str], int],
+    booths,
+    kind: str,
+    *,
+    language: str = "zh_Hans",
+    confidential: bool = False,
+) -> dict:
+    """Assemble counts from tally sums keyed by (booth id, metric) and the activity's booths.
+
+    The kind's confidential metrics are left out unless `confidential` (a reader who manages the
+    activity): every scanner and staff member sees the rest.
+    """
 
     def whole(metric: str) -> int:
         return sums.get((WHOLE_ACTIVITY, metric), 0)
@@ -90,6 +110,10 @@ def build_counts(sums: dict[tuple[int, str], int], booths, kind: str, *, languag
     activity_kind = get_kind(kind)
     kind_metrics = [m.name for m in activity_kind.metrics] if activity_kind else []
     extra = {name for (_booth, name) in sums if name not in tally.CORE_METRICS}
+    shown = set(kind_metrics) | extra
+    if not confidential:
+        withheld = confidential_metric_names(kind)
+        shown = {name for name in shown if name.split(".", 1)[0] not in withheld}
     return {
         "registered": whole(tally.REGISTERED),
         "checked_in": checked_in,
@@ -101,5 +125,5 @@ def build_counts(sums: dict[tuple[int, str], int], booths, kind: str, *, languag
         "duplicates": everywhere(tally.DUPLICATES),
         "rejected": everywhere(tally.REJECTED),
         "booths": booth_rows,
-        "metrics": {name: everywhere(name) for name in sorted(set(kind_metrics) | extra)},
+        "metrics": {name: everywhere(name) for name in sorted(shown)},
     }
