@@ -102,8 +102,8 @@ def build_ceremony(app, rows=(), *, days=None, **activity_options) -> Ceremony:
     return ceremony
 
 
-def handover(api: Api, ceremony: Ceremony, head: str | None, recipient: str = "head", **body):
-    """POST …/actions/handover at a desk for `head`'s household."""
+def handover(api: Api, ceremony: Ceremony, head: str | None, recipient: str = "head", headers=None, **body):
+    """POST …/actions/handover at a desk for `head`'s household (its ticket unless one is given)."""
     fields = {"recipient": recipient, "signature": SIGNATURE}
     fields.update(body.pop("fields", {}))
     request = {
@@ -114,7 +114,7 @@ def handover(api: Api, ceremony: Ceremony, head: str | None, recipient: str = "h
     }
     if head is not None and not {"token", "registration_id", "ticket_code"} & request.keys():
         request["token"] = ceremony.ticket(head)
-    return api.post(f"/activities/{ceremony.activity}/actions/handover", request)
+    return api.post(f"/activities/{ceremony.activity}/actions/handover", request, **(headers or {}))
 
 
 PROXY = {"proxy_name": "李四", "proxy_relation": "儿子", "proxy_id_tail": "123X"}
@@ -150,7 +150,6 @@ def stored_facts(app) -> dict:
             ).all()
         )
         return rows
-
 
 
 HEADERS = ("户主姓名", "身份证号", "手机号", "家庭人口", "迁出村", "项目类别", "安置点", "楼栋", "房号")
