@@ -64,6 +64,7 @@ class Truth:
         self.add(day, desk, "keys_handed_over", sign)
         self.add(day, desk, f"keys_handed_over.{PROGRAMME[head]}", sign)
         self.add(day, desk, "people_rehoused", sign * MEMBERS[head])
+        self.add(day, desk, f"people_rehoused.{PROGRAMME[head]}", sign * MEMBERS[head])
 
     def expected(self):
         return Counter({key: value for key, value in self.figures.items() if value})

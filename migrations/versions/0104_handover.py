@@ -1,4 +1,4 @@
-"""key-handover ceremonies: households with their new homes, keys handed over with signatures
+"""key-handover ceremonies: households with their new homes, keys handed over with signatures, letters
 
 Revision ID: 0104_handover
 Revises: 0101_jobfair
@@ -40,6 +40,17 @@ def upgrade():
     with op.batch_alter_table('handover_household', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_handover_household_activity_id'), ['activity_id'], unique=False)
 
+    op.create_table('handover_letter',
+    sa.Column('activity_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=100), nullable=False),
+    sa.Column('body', sa.String(length=2000), nullable=False),
+    sa.Column('place', sa.String(length=200), nullable=False),
+    sa.Column('meeting_time', sa.String(length=100), nullable=False),
+    sa.Column('bring', sa.String(length=1000), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_handover_letter_activity_id_activity'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('activity_id', name=op.f('pk_handover_letter'))
+    )
     op.create_table('handover_handover',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('action_id', sa.Integer(), nullable=False),
@@ -81,6 +92,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_handover_handover_activity_id'))
 
     op.drop_table('handover_handover')
+    op.drop_table('handover_letter')
     with op.batch_alter_table('handover_household', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_handover_household_activity_id'))
 

@@ -94,3 +94,25 @@ class Handover(Base):
     voided_at: so.Mapped[dt.datetime | None]
 
     household: so.Mapped[Household] = so.relationship()
+
+
+class Letter(Base):
+    """The invitation letter of a ceremony as its organizers worded it (none: the default wording).
+
+    Each household's letter adds its own head, new home, ticket QR code and short code.
+    """
+
+    __tablename__ = "handover_letter"
+
+    activity_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    title: so.Mapped[str100]
+    #: The letter's words; ``{head}``, ``{settlement}``, ``{building}`` and ``{unit}`` are the household's.
+    body: so.Mapped[str] = so.mapped_column(sa.String(2000))
+    place: so.Mapped[str] = so.mapped_column(sa.String(200))
+    #: When to come, as the letter says it (the ceremony may begin after the desks open).
+    meeting_time: so.Mapped[str100]
+    #: What to bring, one item a line.
+    bring: so.Mapped[str] = so.mapped_column(sa.String(1000))
+    updated_at: so.Mapped[CreatedAt]

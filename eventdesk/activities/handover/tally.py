@@ -3,7 +3,7 @@
 ``households_invited`` is a standing figure: it counts on the ceremony's day, whenever the
 households were imported. ``households_present`` is a check-in figure: every household's ticket
 adds to it when its head is checked in (the core feeds and rebuilds it with ``checked_in``).
-Keys handed over, by programme, and the people of those households count at the desk on the
+Keys handed over and the people of those households, each by programme, count at the desk on the
 day the keys were handed over (a delivery after the ceremony on its own day); undoing a handover
 takes them back.
 """
@@ -37,7 +37,12 @@ METRICS = (
         public=True,
         breakdown={choice.value: choice.label for choice in PROGRAMMES},
     ),
-    Metric(PEOPLE_REHOUSED, _l("People rehoused"), public=True),
+    Metric(
+        PEOPLE_REHOUSED,
+        _l("People rehoused"),
+        public=True,
+        breakdown={choice.value: choice.label for choice in PROGRAMMES},
+    ),
 )
 
 Figures = list[tuple[TallyKey, int]]
@@ -60,6 +65,7 @@ def handed_over(day: dt.date, household: Household, booth_id: int, sign: int = 1
         ((*key, KEYS_HANDED_OVER), sign),
         ((*key, f"{KEYS_HANDED_OVER}.{household.programme}"), sign),
         ((*key, PEOPLE_REHOUSED), sign * household.members),
+        ((*key, f"{PEOPLE_REHOUSED}.{household.programme}"), sign * household.members),
     ]
 
 
@@ -110,3 +116,4 @@ def _handed_over(figures: Counter, day: dt.date | None) -> None:
         figures[(*key, KEYS_HANDED_OVER)] += count
         figures[(*key, f"{KEYS_HANDED_OVER}.{programme}")] += count
         figures[(*key, PEOPLE_REHOUSED)] += int(people or 0)
+        figures[(*key, f"{PEOPLE_REHOUSED}.{programme}")] += int(people or 0)

@@ -19,7 +19,7 @@ PROGRAMMES = (
 HEAD = "head"
 PROXY = "proxy"
 RECIPIENTS = (
-    Choice(HEAD, _l("Head of household")),
+    Choice(HEAD, _l("The head of household in person")),
     Choice(PROXY, _l("A proxy")),
 )
 
