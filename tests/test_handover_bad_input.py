@@ -227,6 +227,7 @@ def test_a_households_import_with_bad_rows(app, run_cli, tmp_path, ceremony):
         ),
         household_row(16, members="三"),
         household_row(17, id_number=""),
+        household_row(1, unit="901"),  # a head who already has a home here
     ]
     before = stored_facts(app)
     result = run_import(run_cli, tmp_path, ceremony.activity, write_xlsx(sheet_rows(rows)), name="h.xlsx")
@@ -239,6 +240,7 @@ def test_a_households_import_with_bad_rows(app, run_cli, tmp_path, ceremony):
         7: "home_taken [unit]",
         8: "invalid_members [members]",
         9: "invalid_id_number [id_number]",
+        10: "head_has_household [head_name]",
     }
     assert "第 3 行：身份证号码无效，请核对。" in result.stderr
     assert "第 4 行：请填写家庭人口：1到30之间的整数。" in result.stderr
@@ -250,7 +252,7 @@ def test_a_households_import_with_bad_rows(app, run_cli, tmp_path, ceremony):
     result = run_import(run_cli, tmp_path, ceremony.activity, write_csv(sheet_rows(rows)), "--skip-bad")
     assert result.exit_code == 0, result.output
     assert "邀请1户" in result.stdout
-    assert "跳过7行" in result.stdout
+    assert "跳过8行" in result.stdout
     after = stored_facts(app)
     assert after["handover_household"] == before["handover_household"] + 1
     assert after["registration"] == before["registration"] + 1

@@ -20,7 +20,7 @@ from eventdesk.activities.handover.models import Handover, Household
 from eventdesk.activities.handover.vocabulary import PROXY
 from eventdesk.core.fields import image_bytes
 from eventdesk.core.kinds import ActionContext, ActionOutcome
-from eventdesk.core.models import utcnow
+from eventdesk.core.models import Registration, utcnow
 from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.scans.model import ActivityInfo, Scanner
 from eventdesk.core.scans.requests import ScanRequest
@@ -107,9 +107,10 @@ def _check_in(context: ActionContext) -> None:
     Only while the ceremony is open: keys taken to a household later do not make it present.
     """
     activity, registration = context.activity, context.registration
-    if registration.checked_in_at is not None or not (
-        activity.opens_at <= context.counted_at < activity.closes_at
-    ):
+    checked_in_at = db.session.scalar(
+        sa.select(Registration.checked_in_at).where(Registration.id == registration.id)
+    )
+    if checked_in_at is not None or not activity.opens_at <= context.counted_at < activity.closes_at:
         return
     request = ScanRequest(
         client_scan_id=str(uuid.uuid5(CHECK_IN_NAMESPACE, str(context.action_id))),
@@ -118,5 +119,13 @@ def _check_in(context: ActionContext) -> None:
         scanned_at=context.counted_at,
     )
     scanner = Scanner(label=context.device, credential_id=context.credential_id, user_id=context.user_id)
-    judge_scans(borrowed_connection(), ActivityInfo.of(activity), scanner, [request], channel=DESK_CHANNEL)
+    # The visit is part of the action: judged at the action's time, however late it was sent.
+    judge_scans(
+        borrowed_connection(),
+        ActivityInfo.of(activity),
+        scanner,
+        [request],
+        channel=DESK_CHANNEL,
+        now=context.counted_at,
+    )
     db.session.expire(registration, ["checked_in_at", "inside"])

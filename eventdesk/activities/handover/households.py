@@ -16,7 +16,7 @@ from eventdesk.activities.handover import tally as ceremony_tally
 from eventdesk.activities.handover.models import MAX_MEMBERS, Household
 from eventdesk.activities.handover.vocabulary import RELOCATION, RENOVATION
 from eventdesk.core import identity, tally
-from eventdesk.core.models import Activity, RegistrationSource, User
+from eventdesk.core.models import Activity, Person, Registration, RegistrationSource, User
 from eventdesk.core.services import registrations
 from eventdesk.core.text import clean_line
 from eventdesk.errors import ServiceError
@@ -47,8 +47,9 @@ class HouseholdInput:
 def invite_household(
     activity: Activity, given: HouseholdInput, *, actor: User | None = None
 ) -> tuple[Household, bool]:
-    """Invite a household to the ceremony and issue its head's ticket; the same head at the same
-    home again changes nothing (returns it, and False).
+    """Invite a household to the ceremony and issue its head's ticket (or give the household the
+    ticket its head already holds there); the same head at the same home again changes nothing
+    (returns it, and False).
 
     :raises ServiceError: ``invalid_name``, ``invalid_phone``, ``invalid_id_number`` (the
         head's), ``invalid_members``, ``unknown_programme``, ``text_required``,
@@ -85,9 +86,9 @@ def invite_household(
             activity, request, source=RegistrationSource.imported, actor=actor
         )
     except ServiceError as error:
-        if error.code == "already_registered":
-            raise ServiceError("head_has_household", status=409, field="head_name") from None
-        raise
+        if error.code != "already_registered":
+            raise
+        registration = _ticket_without_household(activity, request)
     household = Household(
         activity_id=activity.id,
         registration_id=registration.id,
@@ -107,6 +108,25 @@ def invite_household(
         raise ServiceError("home_taken", status=409, field="unit") from None
     tally.feed(ceremony_tally.invited(activity, 1))
     return household, True
+
+
+def _ticket_without_household(activity: Activity, request: registrations.RegistrationRequest) -> Registration:
+    """The head's ticket, when the head was registered at the ceremony before the list came (at the
+    desk, say) and has no household yet: the household is theirs. Otherwise ``head_has_household``."""
+    person = db.session.scalar(
+        sa.select(Person).where(
+            Person.name == identity.normalise_name(request.name),
+            Person.phone == identity.normalise_phone(request.phone),
+        )
+    )
+    registration = db.session.scalar(
+        sa.select(Registration).where(
+            Registration.activity_id == activity.id, Registration.person_id == person.id
+        )
+    )
+    if registration.revoked_at is not None or household_of(registration.id) is not None:
+        raise ServiceError("head_has_household", status=409, field="head_name")
+    return registration
 
 
 def parse_programme(value: str | None) -> str:
