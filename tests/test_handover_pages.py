@@ -28,6 +28,7 @@ from tests.support.handover import (
     write_csv,
     write_xlsx,
 )
+from tests.support.openapi import check
 
 ROWS = [
     household_row(1),
@@ -406,3 +407,21 @@ def test_an_organizer_uploads_households(app, ceremony):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Household)) == len(ROWS) + 2
     staff = signed_in(app, ceremony.desk_staff_email)
     assert staff.get(url).status_code == 403
+
+
+def test_the_desk_s_actions_and_answers_as_the_api_describes_them(app, ceremony):
+    api = Api(app, ceremony.desk_scanners["一号桌"])
+    document = api.get("/openapi.json").get_json()
+    described = api.get(f"/activities/{ceremony.activity}/actions?booth_id={ceremony.desk()}")
+    check(document, "/activities/{activity_id}/actions", "get", described)
+    [action] = described.get_json()["actions"]
+    fields = {field["name"]: field for field in action["fields"]}
+    assert fields["signature"] == {
+        "name": "signature",
+        "label": "领取人签名",
+        "type": "image",
+        "required": True,
+        "max_bytes": 100_000,
+    }
+    assert [choice["value"] for choice in fields["recipient"]["choices"]] == ["head", "proxy"]
+    check(document, "/activities/{activity_id}/actions/{name}", "post", handover(api, ceremony, "户主1"))
