@@ -425,3 +425,19 @@ def test_the_desk_s_actions_and_answers_as_the_api_describes_them(app, ceremony)
     }
     assert [choice["value"] for choice in fields["recipient"]["choices"]] == ["head", "proxy"]
     check(document, "/activities/{activity_id}/actions/{name}", "post", handover(api, ceremony, "户主1"))
+
+
+def test_letters_go_building_by_building_as_numbered(app):
+    rows = [
+        household_row(1, settlement="幸福家园", building="10号楼", unit="101"),
+        household_row(2, settlement="幸福家园", building="2号楼", unit="1201"),
+        household_row(3, settlement="幸福家园", building="2号楼", unit="301"),
+        household_row(4, settlement="阳光新村", building="1号楼", unit="101"),
+    ]
+    ceremony = build_ceremony(app, rows)
+    client = signed_in(app, ceremony.organizer_email)
+    html = client.get(f"{base(ceremony)}/letters").get_data(as_text=True)
+    order = [
+        re.search(r"(户主\d+)", page).group(1) for page in html.split('<article class="a4-page letter"')[1:]
+    ]
+    assert order == ["户主3", "户主2", "户主1", "户主4"]

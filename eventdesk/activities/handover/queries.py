@@ -20,6 +20,7 @@ ABSENT = "absent"
 #: The order the lists show the households' states in.
 STATES = (PRESENT, HANDED_OVER, ABSENT)
 _ID_TAIL = re.compile(r"\d{3}[\dX]")
+_NUMBERS = re.compile(r"(\d+)")
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,22 @@ class HouseholdRow:
 
 
 def _rows(statement: sa.Select) -> list[HouseholdRow]:
-    return [HouseholdRow(*row) for row in db.session.execute(statement)]
+    rows = [HouseholdRow(*row) for row in db.session.execute(statement)]
+    return sorted(rows, key=lambda row: home_order(row.household))
+
+
+def _natural(text: str) -> tuple:
+    """ "2号楼" before "10号楼": numbers in names compare as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in _NUMBERS.split(text))
+
+
+def home_order(household: Household) -> tuple:
+    """Letters and lists go by settlement, building and unit, as cadres walk them."""
+    return (_natural(household.settlement), _natural(household.building), _natural(household.unit))
 
 
 def households(activity: Activity, *conditions) -> list[HouseholdRow]:
-    """The ceremony's households, by settlement, building and unit."""
+    """The ceremony's households, by settlement, building and unit (`home_order`)."""
     live = so.aliased(Handover)
     statement = (
         sa.select(Household, Registration, Person, live, Action.counted_at)
@@ -53,7 +65,6 @@ def households(activity: Activity, *conditions) -> list[HouseholdRow]:
         .outerjoin(live, sa.and_(live.household_id == Household.id, live.voided_at.is_(None)))
         .outerjoin(Action, Action.id == live.action_id)
         .where(Household.activity_id == activity.id, *conditions)
-        .order_by(Household.settlement, Household.building, Household.unit)
     )
     return _rows(statement)
 
