@@ -441,3 +441,21 @@ def test_letters_go_building_by_building_as_numbered(app):
         re.search(r"(户主\d+)", page).group(1) for page in html.split('<article class="a4-page letter"')[1:]
     ]
     assert order == ["户主3", "户主2", "户主1", "户主4"]
+
+
+def test_the_head_s_ticket_shows_the_new_home_and_the_keys(app, ceremony):
+    ticket = f"/t/{ceremony.ticket('户主1')}"
+    page = text_of(Client(app).get(ticket).get_data(as_text=True))
+    assert "您的新居" in page
+    assert f"{ROWS[0]['settlement']} {ROWS[0]['building']} {ROWS[0]['unit']}" in page
+    assert "请在交钥匙服务台出示此票证领取钥匙" in page
+    assert ROWS[0]["id_number"] not in page
+    assert handover(Api(app, ceremony.desk_scanners["一号桌"]), ceremony, "户主1").status_code == 201
+    assert "钥匙已领取" in text_of(Client(app).get(ticket).get_data(as_text=True))
+
+
+def test_the_activity_s_page_links_to_the_ceremony_and_its_desk(app, ceremony):
+    client = signed_in(app, ceremony.organizer_email)
+    html = client.get(f"/manage/activities/{ceremony.activity}").get_data(as_text=True)
+    assert f'href="{base(ceremony)}"' in html
+    assert f'href="{base(ceremony)}/desk"' in html

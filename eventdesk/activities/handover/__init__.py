@@ -53,6 +53,7 @@ KIND = ActivityKind(
     rebuild_tally=tally.rebuild_tally,
     blueprints=(views.bp,),
     activity_links=panels.activity_links,
+    ticket_panel=panels.ticket_panel,
     dashboard_template="handover/_dashboard.html",
     report_section=panels.report_section,
     lists=lists.LISTS,

@@ -1,5 +1,6 @@
-"""What the ceremony adds to the core's pages: links on the activity's page, its dashboard tiles
-(`templates/handover/_dashboard.html`) and its section of the written report."""
+"""What the ceremony adds to the core's pages: links on the activity's page, the household's home
+on its head's ticket, its dashboard tiles (`templates/handover/_dashboard.html`) and its section of
+the written report."""
 
 from collections import Counter
 from collections.abc import Sequence
@@ -9,17 +10,28 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from eventdesk.activities.handover import queries
 from eventdesk.activities.handover import tally as ceremony_tally
+from eventdesk.activities.handover.households import household_of
 from eventdesk.activities.handover.vocabulary import PROGRAMMES
 from eventdesk.core.access import can_view_activity
 from eventdesk.core.kinds import Link, Panel
-from eventdesk.core.models import Activity, User
+from eventdesk.core.models import Activity, Registration, User
 
 
 def activity_links(activity: Activity, user: User):
     if can_view_activity(user, activity):
         yield Link(_("Key-handover ceremony"), url_for("handover.ceremony", activity_id=activity.id))
         yield Link(_("Handover desk"), url_for("handover.desk", activity_id=activity.id))
+
+
+def ticket_panel(registration: Registration) -> Panel | None:
+    """The household's new home on its head's ticket, and whether its keys were handed over."""
+    household = household_of(registration.id)
+    if household is None:
+        return None
+    row = queries.household_row(registration.activity, household.id)
+    return Panel(template="handover/_ticket_panel.html", context={"row": row})
 
 
 @dataclass
