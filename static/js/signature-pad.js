@@ -33,6 +33,12 @@
     context.lineJoin = 'round';
     context.strokeStyle = '#000';
     var drawing = false;
+    // A form shown again after a refusal keeps what was signed: draw it back.
+    if (input.value.indexOf('data:image/png;base64,') === 0) {
+      var signed = new Image();
+      signed.onload = function () { context.drawImage(signed, 0, 0, canvas.width, canvas.height); };
+      signed.src = input.value;
+    }
 
     function point(event) {
       var box = canvas.getBoundingClientRect();
