@@ -1,5 +1,12 @@
 """The WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi …`."""
 
-from eventdesk import create_app
+import sys
 
-app = create_app()
+from eventdesk import create_app
+from eventdesk.config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as error:
+    # The person starting the server needs the one setting to fix, not a traceback.
+    sys.exit(f"EventDesk cannot start: {error}")

@@ -57,14 +57,11 @@ users_cli = AppGroup("users", help="Staff accounts.")
 @transactional
 def create_user_command(email, role, name, departments, districts, password_stdin):
     """Create a staff account (also how the first admin is made)."""
-    user = users.create_user(
-        email,
-        name=name,
-        role=role,
-        password=read_password(password_stdin),
-        department_codes=departments,
-        district_codes=districts,
-    )
+    # Everything but the password is checked first: a typing mistake in a code should not
+    # cost the person a password typed twice.
+    scopes = users.check_new_account(email, role, district_codes=districts, department_codes=departments)
+    password = read_password(password_stdin)
+    user = users.create_user(email, name=name, role=role, password=password, scopes=scopes)
     click.echo(f"created {user.role} {user.email}")
 
 

@@ -4,6 +4,9 @@ import os
 import secrets
 from pathlib import Path
 
+# Sessions and tokens are signed with it: a short key can be guessed offline.
+MIN_SECRET_KEY_LENGTH = 32
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a usable installation."""
@@ -43,6 +46,10 @@ def load_config(instance_path: Path) -> dict:
     secret_key = os.environ.get("SECRET_KEY", "").strip()
     if production and not secret_key:
         raise ConfigError("SECRET_KEY must be set when EVENTDESK_ENV=production")
+    if production and len(secret_key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters when EVENTDESK_ENV=production"
+        )
     if production and not database_url:
         raise ConfigError("DATABASE_URL must be set when EVENTDESK_ENV=production")
     if not database_url:
@@ -70,6 +77,9 @@ def load_config(instance_path: Path) -> dict:
         "REDIS_URL": redis_url,
         "EVENTDESK_TIMEZONE": os.environ.get("EVENTDESK_TIMEZONE", "Asia/Shanghai"),
         "EVENTDESK_BASE_URL": base_url,
+        # The service's name in the header of every page, as the organizing office calls it.
+        "EVENTDESK_SERVICE_NAME": os.environ.get("EVENTDESK_SERVICE_NAME", "").strip() or None,
+        "EVENTDESK_SERVICE_NAME_EN": os.environ.get("EVENTDESK_SERVICE_NAME_EN", "").strip() or None,
         "EVENTDESK_TRUSTED_PROXIES": int(os.environ.get("EVENTDESK_TRUSTED_PROXIES", "0") or 0),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

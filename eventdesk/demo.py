@@ -2,9 +2,9 @@
 
 The first `load_demo` creates the demo event (its districts, sites, departments, five
 activities with their booths, and staff logins), through the same setup services the
-organizer pages use. Later runs only move the demo event and its activities to the day
-asked for, keeping their local opening hours, so that scanning works on that day; they
-never create, change or remove anything else.
+organizer pages use. Later runs move the demo event and its activities to the day asked for,
+keeping their local opening hours, so that scanning works on that day, and its story with
+them (`eventdesk.demo_story`); they never create or remove anything.
 """
 
 import dataclasses
@@ -35,6 +35,7 @@ from eventdesk.core.scans.model import ActivityInfo, Scanner
 from eventdesk.core.scans.requests import ScanRequest
 from eventdesk.core.scans.service import judge_scans
 from eventdesk.core.services import activities, registrations, setup, tally, users
+from eventdesk.demo_story import StoryClock, move_story, plan_offset, shift_plan, story_clock
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 from eventdesk.plan.services import load_plan
@@ -281,10 +282,19 @@ class DemoContext:
     event: Event
     #: Departments by their demo code (``hrss``, ``health`` …).
     departments: dict[str, Department]
-    #: The morning the demo's visitors came (09:00 local time on the demo's day).
-    morning: dt.datetime
+    #: When the demo's story happens (a morning of the demo's day, in the past on the present day).
+    clock: StoryClock
     #: Who the demo's scans and actions are recorded by.
     scanner: Scanner
+
+    def at(self, offset: dt.timedelta) -> dt.datetime:
+        """The moment `offset` into the demo's morning (at most three hours)."""
+        return self.clock.at(offset)
+
+    @property
+    def until(self) -> dt.datetime:
+        """When the story ends: the time its scans and actions are judged at."""
+        return self.clock.end
 
 
 def today() -> dt.date:
@@ -345,6 +355,8 @@ def _move(event: Event, day: dt.date) -> bool:
     event.starts_on += offset
     event.ends_on += offset
     db.session.flush()
+    shift_plan(event, offset)
+    move_story(event, story_clock(day, event.zone, utcnow()))
     audit.record("event.demo_moved", event, moved_from=moved_from.isoformat(), moved_to=day.isoformat())
     return True
 
@@ -398,8 +410,10 @@ def _create(day: dt.date) -> tuple[Event, set[str]]:
             )
 
     load_plan(event)
-    _visitors(event, booths)
-    _kinds_demo(event, departments)
+    shift_plan(event, plan_offset(day))
+    clock = story_clock(day, event.zone, utcnow())
+    _visitors(event, booths, clock)
+    _kinds_demo(event, departments, clock)
 
     created_logins = set()
     for login in LOGINS:
@@ -415,13 +429,11 @@ def _create(day: dt.date) -> tuple[Event, set[str]]:
     return event, created_logins
 
 
-def _visitors(event: Event, booths: dict) -> None:
+def _visitors(event: Event, booths: dict, clock: StoryClock) -> None:
     """Registrations, check-ins, booth visits and walk-ins, so that the counts, the dashboard
     and the reports show something from the first minute. Made through the same services
     as real ones; the phone numbers are in a made-up range."""
     scanner = Scanner(label=DEMO_DEVICE)
-    # Visitors came in the morning of the demo day, whatever day the demo is loaded on.
-    morning = _demo_morning(event)
     for index, activity in enumerate(
         db.session.scalars(sa.select(Activity).where(Activity.event_id == event.id).order_by(Activity.id))
     ):
@@ -451,7 +463,7 @@ def _visitors(event: Event, booths: dict) -> None:
             ScanRequest(
                 client_scan_id=str(uuid.uuid4()),
                 registration_id=ticket.id,
-                scanned_at=morning + dt.timedelta(minutes=7 * number),
+                scanned_at=clock.at(dt.timedelta(minutes=7 * number)),
             )
             for number, ticket in enumerate(tickets[: VISITORS_PER_ACTIVITY * 2 // 3])
         ]
@@ -460,7 +472,7 @@ def _visitors(event: Event, booths: dict) -> None:
                 client_scan_id=str(uuid.uuid4()),
                 registration_id=ticket.id,
                 booth_id=booth.id,
-                scanned_at=morning + dt.timedelta(hours=1, minutes=9 * number),
+                scanned_at=clock.at(dt.timedelta(hours=1, minutes=9 * number)),
             )
             for number, (ticket, booth) in enumerate(
                 zip(tickets[::2], activity_booths * VISITORS_PER_ACTIVITY, strict=False)
@@ -471,19 +483,18 @@ def _visitors(event: Event, booths: dict) -> None:
                 client_scan_id=str(uuid.uuid4()),
                 kind=ScanKind.walkin,
                 headcount=3 + index,
-                scanned_at=morning + dt.timedelta(minutes=40),
+                scanned_at=clock.at(dt.timedelta(minutes=40)),
             )
         )
-        noon = morning + dt.timedelta(hours=3)
-        judge_scans(borrowed_connection(), info, scanner, requests, channel="manual", now=noon)
+        judge_scans(borrowed_connection(), info, scanner, requests, channel="manual", now=clock.end)
 
 
-def _kinds_demo(event: Event, departments: dict[str, Department]) -> None:
+def _kinds_demo(event: Event, departments: dict[str, Department], clock: StoryClock) -> None:
     """Each kind fills its demo activities through its own services (employers, households …)."""
     context = DemoContext(
         event=event,
         departments=departments,
-        morning=_demo_morning(event),
+        clock=clock,
         scanner=Scanner(label=DEMO_DEVICE),
     )
     by_kind: dict[str, list[Activity]] = {}
@@ -494,10 +505,6 @@ def _kinds_demo(event: Event, departments: dict[str, Department]) -> None:
     for kind in all_kinds():
         if kind.demo is not None and kind.name in by_kind:
             kind.demo(by_kind[kind.name], context)
-
-
-def _demo_morning(event: Event) -> dt.datetime:
-    return dt.datetime.combine(event.starts_on, dt.time(9), tzinfo=ZoneInfo(TIMEZONE))
 
 
 def _scopes(login: DemoLogin, districts: dict, departments: dict, booths: dict) -> users.Scopes:

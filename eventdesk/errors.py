@@ -88,6 +88,13 @@ REASONS = {
         "Leave the capacity empty for no limit, or enter a whole number from 1 to 1,000,000."
     ),
     "lead_is_cooperator": _l("The lead department cannot also be a cooperating department."),
+    "department_not_taking_part": _l(
+        "This department neither leads nor cooperates in the activity. Tick \"Add it as a cooperating "
+        "department\" to let it staff a booth here."
+    ),
+    "department_staffs_booth": _l(
+        "A department that staffs a booth of this activity must stay its lead or a cooperating department."
+    ),
     "outside_scope": _l("This is outside the districts and departments you are responsible for."),
     "admin_not_scoped": _l("Administrators reach everything: remove the limits or choose another role."),
     "own_access": _l("You cannot remove your own administrator role or deactivate your own account."),
@@ -110,6 +117,9 @@ REASONS = {
         "Nobody with this name and phone number is registered for this activity."
     ),
     "import_bad_time": _l("The check-in time could not be read; write it like 2026-10-17 09:30."),
+    "import_bad_category": _l(
+        "Unknown person category; write 建档立卡贫困户, 低收入人口, 就业困难人员, 残疾人 or 普通群众."
+    ),
     # Demo data
     "demo_in_production": _l("The demo is never loaded in production (EVENTDESK_ENV=production)."),
     "demo_needs_force": _l(

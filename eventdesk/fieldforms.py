@@ -77,3 +77,17 @@ def typed_values(form) -> dict:
         elif data not in (None, ""):
             values[field.name] = data
     return values
+
+
+def form_problems(form) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """A refused form's errors for its summary: those of the whole form (and its CSRF token),
+    then each field's as (input id, label, message), in the form's order."""
+    general = list(getattr(form, "form_errors", []))
+    by_field = []
+    for field in form:
+        if field.type == "CSRFTokenField":
+            general.extend(field.errors)
+        else:
+            label = str(field.label.text).rstrip("。.：:")
+            by_field.extend((field.id, label, message) for message in field.errors)
+    return general, by_field

@@ -1,10 +1,11 @@
-"""How times, days and kinds are written on pages, in exports and in reports."""
+"""How times, days, lists of names and kinds are written on pages, in exports and in reports."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_date
+from flask_babel import gettext as _
 
 from eventdesk.core.kinds import get_kind
 from eventdesk.core.models import Activity
@@ -42,3 +43,8 @@ def kind_registration_notice(name: str) -> str | None:
     """What an activity kind adds to the notice shown before registering (whom data is shared with)."""
     kind = get_kind(name)
     return str(kind.registration_notice) if kind and kind.registration_notice else None
+
+
+def join_names(names) -> str:
+    """Names in a row, as the reader's language writes them: 人社局、民政局 or HRSS, Civil Affairs."""
+    return _(", ").join(names)

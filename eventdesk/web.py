@@ -5,6 +5,7 @@ import psycopg
 import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -13,7 +14,7 @@ from eventdesk.core import identity
 from eventdesk.core.languages import LANGUAGES
 from eventdesk.errors import ServiceError, reason_message
 from eventdesk.extensions import db
-from eventdesk.fieldforms import declared_inputs
+from eventdesk.fieldforms import declared_inputs, form_problems
 from eventdesk.formatting import activity_when, kind_label, kind_registration_notice, local_time
 
 _STATUS_CODES = {
@@ -125,7 +126,16 @@ def _template_context():
         "languages": LANGUAGES,
         "current_language": language,
         "html_lang": "en" if language == "en" else "zh-CN",
+        "service_name": service_name(language),
     }
+
+
+def service_name(language: str) -> str:
+    """The name of the service, as the organizing office set it, else EventDesk's own."""
+    configured = current_app.config.get(
+        "EVENTDESK_SERVICE_NAME_EN" if language == "en" else "EVENTDESK_SERVICE_NAME"
+    )
+    return configured or current_app.config.get("EVENTDESK_SERVICE_NAME") or _("EventDesk")
 
 
 def _current_url(**changes) -> str:
@@ -165,6 +175,7 @@ def init_app(app: Flask) -> None:
         kind_label=kind_label,
         kind_registration_notice=kind_registration_notice,
         declared_inputs=declared_inputs,
+        form_problems=form_problems,
         activity_when=activity_when,
     )
     app.jinja_env.filters.update(

@@ -7,7 +7,8 @@ the package catalog in ``eventdesk/translations/``. Message ids are English; the
 (zh_Hans) catalogs must translate every one of them.
 
     python scripts/catalogs.py update    # add new strings to the catalogs, drop gone ones
-    python scripts/catalogs.py check     # exit 1 if a string has no Chinese translation
+    python scripts/catalogs.py check     # exit 1 if a string has no Chinese translation, has two,
+                                         # or names a thing otherwise than docs/glossary.md
     python scripts/catalogs.py compile   # write the .mo files the app reads
 """
 
@@ -23,6 +24,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "eventdesk"
 TEMPLATES = ROOT / "templates"
+GLOSSARY = ROOT / "docs" / "glossary.md"
 LANGUAGE = "zh_Hans"
 # Catalog headers carry no dates that change on every update, so diffs show only strings.
 _FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -175,6 +177,34 @@ def clashes() -> list[str]:
     return problems
 
 
+def other_names() -> dict[str, str]:
+    """Names a thing must not go by → the glossary's name for it (its "not" column)."""
+    names = {}
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 4 or cells[0] in ("中文", "---"):
+            continue
+        names.update(dict.fromkeys(filter(None, cells[3].split("、")), cells[0]))
+    return names
+
+
+def off_glossary() -> list[str]:
+    """Chinese translations that name a thing otherwise than the glossary does."""
+    names = other_names()
+    problems = []
+    for area in catalog_dirs():
+        where = _po_path(area).relative_to(ROOT)
+        for message in _read(area):
+            strings = message.string if isinstance(message.string, tuple | list) else [message.string]
+            for text in filter(None, strings):
+                problems += [
+                    f"{where}: {message.id!r} says {other}; the glossary says {name}"
+                    for other, name in names.items()
+                    if other in text
+                ]
+    return problems
+
+
 def compile_all() -> None:
     for area in catalog_dirs():
         path = _po_path(area)
@@ -192,11 +222,14 @@ def main(argv: list[str]) -> int:
     elif command == "compile":
         compile_all()
     elif command == "check":
-        problems = missing() + clashes()
+        problems = missing() + clashes() + off_glossary()
         for problem in problems:
             print(problem)
         if problems:
-            print(f"{len(problems)} strings lack a Chinese translation or have two", file=sys.stderr)
+            print(
+                f"{len(problems)} strings lack a Chinese translation, have two or stray from the glossary",
+                file=sys.stderr,
+            )
             return 1
     else:
         print(__doc__)

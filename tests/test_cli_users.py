@@ -152,3 +152,14 @@ def test_token_refused_for_inactive_account(app, run_cli):
     assert "token:" not in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken)) == 0
+
+
+@pytest.mark.parametrize("scope", [("--district", "nowhere"), ("--department", "nowhere")])
+def test_create_names_an_unknown_code_before_asking_for_a_password(app, run_cli, scope):
+    result = run_cli("users", "create", "new@example.org", "--role", "staff", *scope, input="")
+    assert result.exit_code == 1
+    assert "not_found" in result.output
+    assert scope[0].lstrip("-") in result.output
+    assert "Password" not in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0

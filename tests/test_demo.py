@@ -9,9 +9,21 @@ import sqlalchemy as sa
 
 from eventdesk import demo
 from eventdesk.core.access import can_manage_activity, can_view_activity, is_city_wide
-from eventdesk.core.models import Activity, AuditLog, Department, District, Event, User
+from eventdesk.core.models import (
+    Action,
+    Activity,
+    AuditLog,
+    Department,
+    District,
+    Event,
+    Registration,
+    Scan,
+    User,
+)
+from eventdesk.core.models.tally import ArrivalCount
 from eventdesk.core.services import tally as tally_service
 from eventdesk.extensions import db
+from eventdesk.plan.models import PlanDuty, PlanItem
 from tests.support import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -149,7 +161,15 @@ def test_loading_twice_on_the_same_day_changes_nothing(app, run_cli):
     assert after == before
 
 
-def test_loading_on_another_day_moves_only_the_event_and_its_hours(app, run_cli):
+#: What moving the demo changes: the event's and activities' days, the story told on them, the
+#: plan's dates, and what is derived from them (the tally) or records the move (the audit log).
+MOVED_WITH_THE_DEMO = {
+    "event", "activity", "audit_log", "tally_count", "arrival_count", "scan", "booth_visit", "action",
+    "action_void", "registration", "plan_item", "plan_duty", "plan_submission",
+}  # fmt: skip
+
+
+def test_loading_on_another_day_moves_the_event_its_hours_its_plan_and_its_story(app, run_cli):
     _load(run_cli, "--date", "2026-10-17")
     with app.app_context():
         # Hours someone changed keep their local time of day.
@@ -160,19 +180,19 @@ def test_loading_on_another_day_moves_only_the_event_and_its_hours(app, run_cli)
         edited_id = activity.id
         before = _snapshot()
         hours_apart = _rows(Activity.__table__, without=("opens_at", "closes_at"))
+        figures_before = {key[1:]: value for key, value in tally_service.stored().items() if key[0] == DAY}
+        due_before = sorted(db.session.scalars(sa.select(PlanDuty.due_on)))
+        scans_before = db.session.execute(sa.select(Scan.id, Scan.counted_at).order_by(Scan.id)).all()
 
     result = _load(run_cli, "--date", "2027-03-05")
     assert "moved" in result.output
+    new_day = dt.date(2027, 3, 5)
     with app.app_context():
         after = _snapshot()
         assert _counts(after) == {**_counts(before), "audit_log": _counts(before)["audit_log"] + 1}
-        # The tally is derived: the figure of registrations counts for its activity's day and
-        # follows it (as a rebuild would put it).
         for name in after:
-            if name not in ("event", "activity", "audit_log", "tally_count"):
+            if name not in MOVED_WITH_THE_DEMO:
                 assert after[name] == before[name], name
-        assert tally_service.stored() == tally_service.facts()
-        assert after["audit_log"] > before["audit_log"]
         entry = db.session.scalars(sa.select(AuditLog).order_by(AuditLog.id.desc())).first()
         assert (entry.action, entry.details) == (
             "event.demo_moved",
@@ -180,20 +200,51 @@ def test_loading_on_another_day_moves_only_the_event_and_its_hours(app, run_cli)
         )
 
         event = db.session.scalars(sa.select(Event)).one()
-        assert (event.starts_on, event.ends_on, event.name) == (
-            dt.date(2027, 3, 5),
-            dt.date(2027, 3, 5),
-            "2026年扶贫日",
-        )
-        new_day = dt.datetime.combine(dt.date(2027, 3, 5), dt.time(), tzinfo=SHANGHAI)
+        assert (event.starts_on, event.ends_on, event.name) == (new_day, new_day, "2026年扶贫日")
+        midnight = dt.datetime.combine(new_day, dt.time(), tzinfo=SHANGHAI)
         for activity in db.session.scalars(sa.select(Activity)):
             if activity.id == edited_id:
-                assert activity.opens_at == new_day + dt.timedelta(hours=9)
-                assert activity.closes_at == new_day + dt.timedelta(hours=17, minutes=30)
+                assert activity.opens_at == midnight + dt.timedelta(hours=9)
+                assert activity.closes_at == midnight + dt.timedelta(hours=17, minutes=30)
             else:
-                assert (activity.opens_at, activity.closes_at) == (new_day, new_day + dt.timedelta(days=1))
-        # Everything but the hours is as it was.
+                assert (activity.opens_at, activity.closes_at) == (midnight, midnight + dt.timedelta(days=1))
         assert _rows(Activity.__table__, without=("opens_at", "closes_at")) == hours_apart
+
+        # The story moved whole: the same scans, in the same order and spacing, on the new day's
+        # morning, and the day's figures with them.
+        scans_after = db.session.execute(sa.select(Scan.id, Scan.counted_at).order_by(Scan.id)).all()
+        shift = scans_after[0].counted_at - scans_before[0].counted_at
+        assert [(i, at + shift) for i, at in scans_before] == [(i, at) for i, at in scans_after]
+        assert {day for (day,) in db.session.execute(sa.select(Scan.local_day).distinct())} == {new_day}
+        assert tally_service.stored() == tally_service.facts()
+        figures_after = {key[1:]: value for key, value in tally_service.stored().items() if key[0] == new_day}
+        assert figures_after == figures_before
+        assert not any(key[0] == DAY for key in tally_service.stored())
+        # The plan's deadlines keep their distance from the day.
+        assert sorted(db.session.scalars(sa.select(PlanDuty.due_on))) == [
+            due + (new_day - DAY) for due in due_before
+        ]
+
+
+def test_loaded_early_on_the_day_its_story_has_already_happened(app, run_cli, monkeypatch):
+    eight_in_the_morning = dt.datetime(2026, 12, 1, 8, tzinfo=SHANGHAI)
+    monkeypatch.setattr("eventdesk.demo.utcnow", lambda: eight_in_the_morning.astimezone(dt.UTC))
+    _load(run_cli, "--date", "2026-12-01")
+    with app.app_context():
+        moments = [
+            *db.session.scalars(sa.select(Scan.counted_at)),
+            *db.session.scalars(sa.select(Action.counted_at)),
+            *db.session.scalars(sa.select(Registration.checked_in_at).where(Registration.checked_in_at.is_not(None))),
+        ]
+        assert moments
+        assert max(moments) <= eight_in_the_morning
+        assert min(moments) >= dt.datetime(2026, 12, 1, tzinfo=SHANGHAI)
+        assert not [slot for (slot,) in db.session.execute(sa.select(ArrivalCount.slot_start))
+                    if slot > eight_in_the_morning]  # fmt: skip
+        # The plan is the one of a day in December: its report is due on the day, not in October.
+        report_due = db.session.scalars(sa.select(PlanDuty.due_on).where(PlanDuty.kind == "report")).all()
+        assert set(report_due) == {dt.date(2026, 12, 1)}
+        assert min(db.session.scalars(sa.select(PlanItem.due_on))) >= dt.date(2026, 11, 30)
 
 
 def test_refuses_a_database_with_other_events_unless_forced(app, run_cli):

@@ -1,10 +1,14 @@
 """The application starts, answers its probes, and its schema is the one the migrations build."""
 
+import re
+import runpy
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from eventdesk.extensions import db
+from tests.support import PROJECT_ROOT
 
 
 def test_healthz_answers_without_database(make_app):
@@ -49,3 +53,13 @@ def test_the_favicon_is_served(client):
         assert response.status_code == 200
         assert response.mimetype in {"image/vnd.microsoft.icon", "image/x-icon"}
         assert response.data[:4] == b"\x00\x00\x01\x00"
+
+
+def test_the_quick_start_says_how_to_serve_on_another_port(monkeypatch):
+    quick_start = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split("## Who it is for")[0]
+    command = re.search(r"`(EVENTDESK_BIND=(\S+) make run)`", quick_start)
+    assert command is not None, "the quick start names no other port"
+    # The server's settings read that variable.
+    monkeypatch.setenv("EVENTDESK_BIND", command.group(2))
+    settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    assert settings["bind"] == command.group(2)

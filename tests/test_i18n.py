@@ -1,5 +1,6 @@
 """Chinese by default, English on request; every string has its Chinese translation."""
 
+import runpy
 import subprocess
 import sys
 
@@ -65,3 +66,19 @@ def test_signed_in_staff_keep_their_language_in_their_account(app, client):
     assert 'lang="en"' in page
     refused = client.post_form("/account/language", {"language": "klingon"}, form_url="/manage/")
     assert refused.status_code == 400
+
+
+def test_the_catalog_check_catches_a_thing_named_otherwise_than_the_glossary(tmp_path, monkeypatch):
+    catalogs = runpy.run_path(str(PROJECT_ROOT / "scripts" / "catalogs.py"))
+    assert catalogs["off_glossary"]() == []
+    # A glossary that forbids a name the catalogs use (签到 for "check in") makes the check fail.
+    glossary = tmp_path / "glossary.md"
+    glossary.write_text(
+        "| 中文 | English | what it is | not |\n| --- | --- | --- | --- |\n"
+        "| 入场登记 | check in | the first accepted scan | 签到 |\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setitem(catalogs["off_glossary"].__globals__, "GLOSSARY", glossary)
+    problems = catalogs["off_glossary"]()
+    assert problems
+    assert all("says 签到; the glossary says 入场登记" in problem for problem in problems)

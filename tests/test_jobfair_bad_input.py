@@ -267,6 +267,19 @@ def test_a_posting_people_applied_for_is_not_deleted(app, fair, seekers):
     assert stored_facts(app) == before
 
 
+def test_an_employer_people_applied_at_is_not_deleted(app, fair, seekers):
+    scanner = Api(app, fair.stand_scanners["市人民医院"])
+    assert apply(scanner, fair, "市人民医院", seekers["王秀英"], "护工").status_code == 201
+    client = Client(app)
+    client.login(fair.organizer_email)
+    before = stored_facts(app)
+    employer_page = f"/manage/activities/{fair.activity}/jobfair/employers/{fair.employers['市人民医院']}"
+    delete = client.post_form(f"{employer_page}/delete", form_url=employer_page)
+    assert delete.status_code == 409
+    assert "已有求职者在该单位展位投递，不能删除。" in delete.get_data(as_text=True)
+    assert stored_facts(app) == before
+
+
 def test_positions_cannot_go_below_the_hires(app, fair, seekers):
     scanner = Api(app, fair.stand_scanners["市人民医院"])
     for ticket in list(seekers.values())[:2]:

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from eventdesk.activities.jobfair.models import Application, Employer, Posting
-from eventdesk.core.models import Activity, Booth, Person, Registration, utcnow
+from eventdesk.core.models import Activity, AuditLog, Booth, Person, Registration, utcnow
 from eventdesk.core.services import activities
 from eventdesk.core.services import tally as tally_service
 from eventdesk.extensions import db
@@ -134,6 +134,30 @@ def test_an_employers_own_staff_manage_their_stand_only(app, fair):
     assert staff.get(employers_url(fair, own, "edit")).status_code == 403
 
 
+def test_an_organizer_deletes_an_employer_entered_by_mistake(app, fair):
+    own = fair.employers["市人民医院"]
+    booth = fair.booths["市人民医院"]
+    page = employers_url(fair, own)
+    assert stand_figures(app, booth) == {"employers": 1, "postings": 2, "positions": 5}
+    # The stand's own staff change the employer but do not remove it from the fair.
+    stand = signed_in(app, fair.stand_staff_email)
+    assert "删除用人单位" not in stand.get(page).get_data(as_text=True)
+    assert stand.post_form(employers_url(fair, own, "delete"), form_url=page).status_code == 403
+    assert stand_figures(app, booth) == {"employers": 1, "postings": 2, "positions": 5}
+
+    organizer = signed_in(app, fair.organizer_email)
+    deleted = organizer.post_form(employers_url(fair, own, "delete"), form_url=page)
+    assert deleted.status_code == 302
+    assert deleted.headers["Location"].endswith(employers_url(fair))
+    assert stand_figures(app, booth) == {}
+    with app.app_context():
+        assert db.session.get(Employer, own) is None
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Posting)) == 2
+        entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "jobfair.employer_deleted"))
+        assert (entry.target_id, entry.details["name"]) == (own, "市人民医院")
+    assert "市人民医院" not in text_of(organizer.get(employers_url(fair)).get_data(as_text=True))
+
+
 def test_pages_of_a_fair_are_not_pages_of_other_activities(app, fair):
     with app.app_context():
         consultation = factories.activity()
@@ -192,11 +216,13 @@ def test_lists_applications_per_stand_and_postings_with_results(app, fair, appli
     assert "138****0001" in masked
     postings = organizer.get(f"{lists}/postings.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert postings[0] == (
-        "用人单位,单位性质,展位号,岗位名称,招聘人数,公益性岗位,月薪下限,月薪上限,学历要求,工作地点,"
+        "序号,用人单位,单位性质,展位号,岗位名称,招聘人数,公益性岗位,月薪下限,月薪上限,学历要求,工作地点,"
         "求职申请,已面试,达成就业意向,已录用,剩余招聘人数"
     )
-    assert "市人民医院,事业单位,A01,护工,2,否,,,初中,,1,0,1,0,2" in postings
-    assert "黄堡镇人民政府,党政机关,,乡村保洁员,4,是,,,学历不限,,0,0,0,0,4" in postings
+    bodies = [row.split(",", 1)[1] for row in postings[1:]]
+    assert [row.split(",", 1)[0] for row in postings[1:]] == [str(n) for n in range(1, len(postings))]
+    assert "市人民医院,事业单位,A01,护工,2,否,,,初中,,1,0,1,0,2" in bodies
+    assert "黄堡镇人民政府,党政机关,,乡村保洁员,4,是,,,学历不限,,0,0,0,0,4" in bodies
 
 
 # -- postings for everyone, and for one seeker ---------------------------------------------------------

@@ -76,6 +76,15 @@ def test_public_page_shows_activities_without_personal_data(app, event_day):
     assert "****" not in html
 
 
+def test_places_are_written_with_the_brackets_of_the_readers_language(app, event_day):
+    chinese = app.test_client().get("/public?lang=zh_Hans").get_data(as_text=True)
+    assert "孙塬村卫生室（耀州区）" in chinese
+    english = app.test_client().get("/public?lang=en").get_data(as_text=True)
+    assert "（" not in english
+    assert "）" not in english
+    assert re.search(r"Square \d+ \(District \d+\)", english)
+
+
 def test_small_counts_are_withheld_and_totals_cannot_reveal_them(app, event_day):
     html = app.test_client().get("/public").get_data(as_text=True)
     values = re.findall(r'<span class="value">([^<]+)</span>', html)

@@ -51,51 +51,78 @@ def test_tally_xlsx_has_chinese_headers_frozen_and_typed_cells(app, client, day)
     assert book.sheetnames == ["各活动", "各展位", "汇总", "全部数据"]
     activities = book["各活动"]
     headers = [cell.value for cell in activities[1]]
-    assert headers[:6] == ["日期", "区县", "地点", "活动编号", "活动", "类型"]
+    assert headers[:6] == ["序号", "日期", "区县", "地点", "活动", "类型"]
     assert "到场人数" in headers
-    assert "登记人数" in headers
+    assert "报名人数" in headers
     assert activities.freeze_panes == "A2"
     assert activities.column_dimensions["E"].width >= 8
     first = {h: c.value for h, c in zip(headers, activities[2], strict=True)}
     assert isinstance(first["日期"], dt.datetime)
     assert first["日期"].date() == day["day"]
-    assert first["活动编号"] == day["fair"]
+    assert first["序号"] == 1
     assert first["到场人数"] == 7
     assert isinstance(first["到场人数"], int)
 
     booths = book["各展位"]
     booth_headers = [cell.value for cell in booths[1]]
-    desk = next(row for row in booths.iter_rows(min_row=2, values_only=True) if row[4] == day["desk"])
+    desk = next(row for row in booths.iter_rows(min_row=2, values_only=True) if row[4] == "金融咨询台")
     assert dict(zip(booth_headers, desk, strict=True))["部门"] == "市金融办"
     assert all(sheet.freeze_panes == "A2" for sheet in book.worksheets)
 
 
 def test_tally_xlsx_in_english(app, client, day):
+    with app.app_context():
+        fair = db.session.get(Activity, day["fair"])
+        fair.cooperators.append(factories.department(name="市民政局"))
+        db.session.commit()
     signed_in(app, client)
-    book = workbook(client.get(f"/reports/tally.xlsx?date={day['day'].isoformat()}&lang=en"))
+    response = client.get(f"/reports/tally.xlsx?date={day['day'].isoformat()}&lang=en")
+    book = workbook(response)
     assert book.sheetnames == ["By activity", "By booth", "Totals", "All figures"]
-    assert [c.value for c in book["By activity"][1]][:3] == ["Date", "District", "Site"]
+    headers = [c.value for c in book["By activity"][1]]
+    assert headers[:4] == ["No.", "Date", "District", "Site"]
+    sheet = book["By activity"]
+    rows = [dict(zip(headers, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    [cooperators] = [row["Cooperating departments"] for row in rows if row["Cooperating departments"]]
+    assert len(cooperators.split(", ")) == 2
+    assert "、" not in cooperators
+    # The English file is not named as the Chinese one.
+    chinese = client.get(f"/reports/tally.xlsx?date={day['day'].isoformat()}&lang=zh_Hans")
+    english_name = response.headers["Content-Disposition"]
+    assert f"tally-{day['day'].isoformat()}.xlsx" in english_name
+    assert chinese.headers["Content-Disposition"] != english_name
+    assert "%E5%BD%93%E6%97%A5%E7%BB%9F%E8%AE%A1" in chinese.headers["Content-Disposition"]  # 当日统计
+
+
+def test_every_figure_of_the_long_tally_is_named_in_the_readers_language(app, client, day):
+    signed_in(app, client)
+    rows = csv_rows(client.get(f"/reports/tally.csv?date={day['day'].isoformat()}"))
+    header, body = rows[0], rows[1:]
+    named = {(row[header.index("展位")] != "", row[header.index("指标代码")]): row[header.index("指标")]
+             for row in body}  # fmt: skip
+    assert named[(True, "visits")] == "凭票接待人次"
+    assert named[(True, "walk_ins")] == "无票接待人次"  # at a booth, walk-ins are visits
+    assert named[(False, "walk_ins")] == "未登记到场人数"
+    assert all(label != code for (_, code), label in named.items())
 
 
 def test_tally_csv_starts_with_bom_and_round_trips(app, client, day):
     signed_in(app, client)
     rows = csv_rows(client.get(f"/reports/tally.csv?date={day['day'].isoformat()}"))
     header, body = rows[0], rows[1:]
-    assert header[:3] == ["日期", "区县", "地点编号"]
+    assert header[:4] == ["序号", "日期", "区县", "地点"]
     api = app.test_client().get(
         f"/api/v1/tally?date={day['day'].isoformat()}",
         headers={"Authorization": f"Bearer {factories_token(app)}"},
     )
     expected = [
-        [r["date"], r["district"], str(r["site_id"]), r["site"], str(r["activity_id"]), r["activity"],
-         r["metric"], str(r["value"]), r["department"] or "",
-         "" if r["booth_id"] is None else str(r["booth_id"])]
-        for r in api.get_json()["rows"]
+        [str(number), r["date"], r["district"], r["site"], r["activity"], r["metric"], str(r["value"]),
+         r["department"] or ""]
+        for number, r in enumerate(api.get_json()["rows"], start=1)
     ]  # fmt: skip
     index = {name: header.index(name) for name in header}
     found = [
-        [row[index[n]] for n in ("日期", "区县", "地点编号", "地点", "活动编号", "活动", "指标代码", "数值",
-                                 "部门", "展位编号")]
+        [row[index[n]] for n in ("序号", "日期", "区县", "地点", "活动", "指标代码", "数值", "部门")]
         for row in body
     ]  # fmt: skip
     assert found == expected
@@ -227,7 +254,7 @@ def test_export_command_writes_valid_files(app, run_cli, day, tmp_path):
     )
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
-    assert rows[0][0] == "Date"
+    assert rows[0][:2] == ["No.", "Date"]
     with app.app_context():
         fair = db.session.get(Activity, day["fair"])
-        assert any(row[5] == fair.name and row[11] == "attendance" and row[12] == "7" for row in rows[1:])
+        assert any(row[4] == fair.name and row[9] == "attendance" and row[10] == "7" for row in rows[1:])

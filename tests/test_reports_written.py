@@ -7,8 +7,10 @@ import pytest
 
 from eventdesk.core import kinds
 from eventdesk.core.kinds import FollowUp
+from eventdesk.core.models import Activity
 from eventdesk.extensions import db
 from tests.support import PROJECT_ROOT, factories
+from tests.support.api import Api, new_id
 from tests.support.scripted import scripted_day
 
 
@@ -41,8 +43,8 @@ def test_city_report_has_the_days_figures_and_signature_block(app, client, day):
     # Both activities, with their figures in sentences and tables.
     assert "阳光广场" in text
     assert "村卫生室" in text
-    assert "共登记报名5人，现场签到4人，未登记直接到场5人，参与群众合计9人次" in text
-    assert "登记报名3人，签到3人，未登记直接到场4人，合计参与7人" in text
+    assert "共报名5人，签到4人，未登记到场5人，到场9人次" in text
+    assert "报名3人，签到3人，未登记到场4人，到场人数7人" in text
     assert "由市人社局牵头，市扶贫局配合" in text
     assert "接待人次最多的是金融咨询台，共3人次" in text
     # Sections numbered as official documents are, and the signature block.
@@ -84,7 +86,7 @@ def test_department_report_for_a_booth_department(app, client, day):
     assert "关于市金融办" in text
     assert "市金融办参与" in text
     assert "现场活动1项" in text
-    assert "设服务台" in text or "设台" in text
+    assert "设展位" in text
     assert "市金融办在该活动设金融咨询台，共接待群众3人次" in text
     assert "村卫生室" not in text
     assert "数据汇总" not in text  # it led nothing: the figures are the lead department's to sum up
@@ -99,7 +101,7 @@ def test_lead_department_report_sums_what_it_led(app, client, day):
     )
     assert "牵头组织" in text
     assert "现场活动1项" in text
-    assert "牵头活动共登记报名3人" in text
+    assert "牵头活动共报名3人" in text
 
 
 def test_english_version(app, client, day):
@@ -137,6 +139,44 @@ def test_unknown_unit_and_bad_date(app, client, day):
     sign_in(app, client)
     assert client.get("/reports/written/district/999999").status_code == 404
     assert client.get("/reports/written/city?date=tomorrow").status_code == 400
+
+
+def test_city_report_has_a_subheading_per_district(app, client, day):
+    sign_in(app, client)
+    text = text_of(client.get(f"/reports/written/city?date={day['day'].isoformat()}").get_data(as_text=True))
+    north, south = text.index("（一）北区"), text.index("（二）南区")
+    assert north < text.index("1. ", north) < text.index("阳光广场", north) < south
+    assert south < text.index("1. ", south) < text.index("村卫生室", south)
+
+
+def test_a_district_report_with_one_district_and_one_kind_needs_no_subheading(app, client, day):
+    sign_in(app, client)
+    url = f"/reports/written/district/{day['north']}?date={day['day'].isoformat()}"
+    text = text_of(client.get(url).get_data(as_text=True))
+    assert "（一）" in text
+    assert "北区" not in text.split("一、活动开展情况")[1].split("（一）")[0]
+
+
+def test_booths_tied_for_the_most_visits_are_named_together(app, client, day):
+    with app.app_context():
+        fair = db.session.get(Activity, day["fair"])
+        factories.booth(fair, name="政策展板")
+        token = factories.scanner_token(fair)
+        db.session.commit()
+    # The stand catches up with the desk's three visits; the new booth has none.
+    walk_ins = {"client_scan_id": new_id(), "count": 2, "booth_id": day["stand"]}
+    assert Api(app, token).post("/walkins", walk_ins).status_code == 200
+    sign_in(app, client)
+    text = text_of(client.get(f"/reports/written/city?date={day['day'].isoformat()}").get_data(as_text=True))
+    assert "接待人次最多的是金融咨询台、企业展位，各3人次。" in text
+    assert "接待人次最多的是金融咨询台，" not in text
+
+
+def test_the_citys_own_report_is_listed_once_by_its_name(app, client, day):
+    sign_in(app, client)
+    page = text_of(client.get(f"/reports/written?date={day['day'].isoformat()}").get_data(as_text=True))
+    assert "全市 中文" in page
+    assert "全市 全市" not in page
 
 
 def test_index_lists_the_units_an_organizer_reports_for(app, client, day):

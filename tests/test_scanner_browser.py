@@ -13,7 +13,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from eventdesk.core.models import Registration, Scan, ScannerCredential
+from eventdesk.core.models import Activity, Registration, Scan, ScannerCredential
 from eventdesk.core.services import credentials
 from eventdesk.extensions import db
 from tests.support import factories
@@ -69,6 +69,17 @@ def browser(launch_chromium, camera):
     return launch_chromium(fake_video=camera.path)
 
 
+#: Whether the search box's placeholder fits inside the box, measured in the box's own font.
+PLACEHOLDER_FITS = """() => {
+    const input = document.getElementById('search-q');
+    const style = getComputedStyle(input);
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = style.fontSize + ' ' + style.fontFamily;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return context.measureText(input.placeholder).width <= room;
+}"""
+
+
 def enrol(browser, server, code, **context_options):
     """A phone that opened the enrolment link and landed on the scanner."""
     context = browser.new_context(permissions=["camera"], **PHONE, **context_options)
@@ -120,6 +131,9 @@ def scans_of(app, credential_id: int) -> list[Scan]:
 
 
 def test_camera_reads_a_ticket_and_the_server_accepts_it_once(app, live_server, site, camera, browser):
+    with app.app_context():
+        db.session.get(Activity, site["activity_id"]).name_en = "Policy consultation fair"
+        db.session.commit()
     server = live_server()
     camera.show(ticket_url(server, site["tokens"][0]))
     page = enrol(browser, server, site["code"])
@@ -128,7 +142,7 @@ def test_camera_reads_a_ticket_and_the_server_accepts_it_once(app, live_server, 
     assert page.inner_text("#answer-name") == "张*丰"
     assert page.get_attribute("body", "data-decoder") == "jsqr"
     page.wait_for_selector("#count-1:text-is('1')", timeout=WAIT_MS)
-    assert page.inner_text("#activity-name") == site["activity_name"]
+    assert page.inner_text("#activity-name") == "Policy consultation fair"  # the browser reads English
     assert page.inner_text("#device-label") == "志愿者小王"
 
     # The ticket stays in front of the camera: it is read again and again, never scanned again.
@@ -140,6 +154,18 @@ def test_camera_reads_a_ticket_and_the_server_accepts_it_once(app, live_server, 
     [scan] = scans_of(app, site["credential_id"])
     assert (scan.result, scan.channel) == ("accepted", "scanner")
     assert scan.registration_id == site["registration_ids"][0]
+
+    # The search box's hint is read whole on a small phone, in English as in Chinese.
+    for language in ("en", "zh_Hans"):
+        page.goto(page.url.split("?")[0].split("#")[0] + f"?lang={language}")
+        page.wait_for_selector("body[data-enrolled='yes']", timeout=WAIT_MS)
+        page.set_viewport_size({"width": 360, "height": 740})
+        assert page.evaluate(PLACEHOLDER_FITS), language
+
+    # Switched to Chinese, the scanner names the activity in Chinese, without asking the server.
+    page.goto(page.url.split("?")[0].split("#")[0] + "?lang=zh_Hans")
+    page.wait_for_selector("body[data-enrolled='yes']", timeout=WAIT_MS)
+    assert page.inner_text("#activity-name") == site["activity_name"]
 
 
 def test_codes_in_sequence_are_each_read(app, live_server, site, camera, browser):
@@ -194,7 +220,11 @@ def test_a_foreign_qr_code_is_red(app, live_server, site, camera, browser):
 
 def test_enrolment_link_works_once(live_server, site, camera, browser):
     server = live_server()
-    enrol(browser, server, site["code"])
+    phone = enrol(browser, server, site["code"])
+    # The volunteer opens the link again from the chat it was sent in: back in the scanner.
+    phone.goto(f"{server.url}/scanner/enrol/{site['code']}")
+    phone.wait_for_url(f"{server.url}/scanner", timeout=WAIT_MS)
+    phone.wait_for_selector("body[data-enrolled='yes']", timeout=WAIT_MS)
     # The same link on another phone (or a photo of the poster) is refused.
     page = browser.new_context(**PHONE).new_page()
     page.goto(f"{server.url}/scanner/enrol/{site['code']}")

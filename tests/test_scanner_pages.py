@@ -125,6 +125,12 @@ def test_issue_shows_the_enrolment_link_as_a_qr_code(app, client, place):
     answer = client.http.post("/api/v1/scanner/enrol", json={"code": code})
     assert answer.status_code == 200
     assert answer.get_json()["booth"]["id"] == booth
+    # Both languages' names go to the phone, so that its scanner shows the one it is switched to.
+    with app.app_context():
+        activity = db.session.get(Activity, place["activity"])
+        names = {"zh_Hans": activity.name, "en": activity.name_en or activity.name}
+    assert answer.get_json()["activity"]["names"] == names
+    assert set(answer.get_json()["booth"]["names"]) == {"zh_Hans", "en"}
 
 
 def test_issue_at_the_entrance(app, client, place):
@@ -301,6 +307,58 @@ def test_the_code_is_spent_once(app, client, place):
     counts = f"/api/v1/activities/{place['activity']}/counts"
     assert client.get(counts, headers={"Authorization": f"Bearer {enrolled['token']}"}).status_code == 200
     assert client.get(counts, headers={"Authorization": f"Bearer {first_token}"}).status_code == 401
+
+
+def test_an_enrolled_phone_reopening_its_link_keeps_its_access(app, client, place):
+    credential_id, _token, code = issue(app, place["activity"])
+    token = client.http.post("/api/v1/scanner/enrol", json={"code": code}).get_json()["token"]
+    held = {"Authorization": f"Bearer {token}"}
+    again = client.http.post("/api/v1/scanner/enrol", json={"code": code}, headers=held)
+    assert again.status_code == 200
+    answer = again.get_json()
+    assert (answer["already_enrolled"], answer["token"], answer["label"]) == (True, None, "小王")
+    assert answer["activity"]["id"] == place["activity"]
+    # Its access is unchanged; another phone opening the same link is still refused.
+    counts = f"/api/v1/activities/{place['activity']}/counts"
+    assert client.get(counts, headers=held).status_code == 200
+    other = client.http.post("/api/v1/scanner/enrol", json={"code": code})
+    assert other.status_code == 400
+    assert other.get_json()["error"]["code"] == "enrol_code_used"
+    [row] = credential_rows(app)
+    assert row.id == credential_id
+
+
+@pytest.mark.parametrize("held", ["revoked", "expired", "made-up"])
+def test_a_phone_without_valid_access_sees_the_code_was_used(app, client, place, held):
+    _id, _token, code = issue(app, place["activity"])
+    token = client.http.post("/api/v1/scanner/enrol", json={"code": code}).get_json()["token"]
+    with app.app_context():
+        credential = db.session.scalars(sa.select(ScannerCredential)).one()
+        if held == "revoked":
+            credentials.revoke(credential)
+        elif held == "expired":
+            credential.expires_at = utcnow() - dt.timedelta(minutes=1)
+        db.session.commit()
+    sent = token if held != "made-up" else "x" * 43
+    again = client.http.post(
+        "/api/v1/scanner/enrol",
+        json={"code": code},
+        headers={"Authorization": f"Bearer {sent}", "Accept-Language": "zh-CN"},
+    )
+    assert again.status_code == 400
+    assert again.get_json()["error"]["code"] == "enrol_code_used"
+
+
+def test_a_new_code_replaces_the_access_a_phone_holds(app, client, place):
+    _id, _token, first_code = issue(app, place["activity"])
+    old = client.http.post("/api/v1/scanner/enrol", json={"code": first_code}).get_json()["token"]
+    _id, _token, second_code = issue(app, place["activity"], label="小李")
+    answer = client.http.post(
+        "/api/v1/scanner/enrol", json={"code": second_code}, headers={"Authorization": f"Bearer {old}"}
+    ).get_json()
+    assert (answer["already_enrolled"], answer["label"]) == (False, "小李")
+    assert answer["token"]
+    assert answer["token"] != old
 
 
 # -- the scanner page and its service worker ------------------------------------------------------

@@ -69,6 +69,23 @@ def test_brand_links_anonymous_visitors_to_the_public_home(client):
     assert '<a class="brand" href="/">' in page
 
 
+def test_the_service_is_named_in_the_readers_language(client):
+    assert '<a class="brand" href="/">活动通</a>' in client.get("/?lang=zh_Hans").get_data(as_text=True)
+    assert '<a class="brand" href="/">EventDesk</a>' in client.get("/?lang=en").get_data(as_text=True)
+
+
+def test_the_organizing_office_names_the_service(make_app):
+    app = make_app(
+        EVENTDESK_SERVICE_NAME="铜川市扶贫日活动平台", EVENTDESK_SERVICE_NAME_EN="Tongchuan Poverty Day"
+    )
+    http = app.test_client()
+    chinese = http.get("/?lang=zh_Hans").get_data(as_text=True)
+    assert '<a class="brand" href="/">铜川市扶贫日活动平台</a>' in chinese
+    assert "· 铜川市扶贫日活动平台</title>" in chinese
+    english = http.get("/?lang=en").get_data(as_text=True)
+    assert '<a class="brand" href="/">Tongchuan Poverty Day</a>' in english
+
+
 # -- registering -------------------------------------------------------------------------
 
 
@@ -178,6 +195,20 @@ def test_bad_input_is_explained_and_nothing_is_written(app, client, activity_id,
     assert message in page
     assert 'name="name"' in page  # the form is shown again to correct
     assert counts(app) == {"people": 0, "registrations": 0, "scans": 0}
+
+
+def test_a_refused_registration_opens_on_a_summary_of_its_errors(app, client, activity_id):
+    response = register(client, activity_id, phone="12345")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary" id="error-summary"[^>]*>(.*?)</div>', page, re.S)
+    assert summary is not None, "the summary is missing"
+    assert 'role="alert" tabindex="-1"' in summary.group(0)  # focusable: static/js/forms.js focuses it
+    assert page.index("error-summary") < page.index('name="name"')  # above the form's fields
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary.group(1))
+    assert links == [("phone", "手机号码：请输入 11 位大陆手机号码。")]
+    for field_id, _ in links:
+        assert f'id="{field_id}"' in page  # each link lands on its field
 
 
 def test_messages_follow_the_chosen_language(app, client, activity_id):

@@ -216,6 +216,9 @@ def test_register_someone_on_their_behalf(app, client, desk):
     assert registration.created_by_id is not None
     assert registration.consent_at is not None
     assert response.headers["Location"].endswith(f"{base(desk)}/{registration.id}")
+    # The category chosen at the desk is on the registration's page.
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r"<dt>人员类别</dt><dd>建档立卡贫困户</dd>", page)
     again = client.post_form(url, {"name": "赵六", "phone": "13600000000", "consent": "y"})
     assert again.status_code == 409
     assert "该姓名和手机号已报名本活动" in again.get_data(as_text=True)

@@ -4,6 +4,7 @@ from flask import jsonify
 
 from eventdesk import ratelimit
 from eventdesk.api import bp
+from eventdesk.api.auth import bearer_token
 from eventdesk.api.common import json_object, rfc3339
 from eventdesk.core.services import credentials
 from eventdesk.errors import ServiceError
@@ -13,17 +14,42 @@ from eventdesk.extensions import db
 @bp.post("/scanner/enrol")
 @ratelimit.limit("30/minute")
 def enrol():
-    """Exchange `{"code"}` for the device's bearer token (once; the code is then spent)."""
+    """Exchange `{"code"}` for the device's bearer token (once; the code is then spent).
+
+    A phone that already holds a valid access sends it as its bearer token: opening a spent
+    link again answers with that access (``already_enrolled``, no new token).
+    """
     code = json_object().get("code")
     if not isinstance(code, str):
         raise ServiceError("invalid_field", field="code")
-    credential, token = credentials.enrol(code)
+    credential, token = credentials.enrol(code, held_token=_held_token())
     db.session.commit()
     activity = credential.activity
     return jsonify(
+        already_enrolled=token is None,
         token=token,
         label=credential.label,
         expires_at=rfc3339(credential.expires_at, activity.event.timezone),
-        activity={"id": activity.id, "name": activity.label, "kind": activity.kind},
-        booth={"id": credential.booth.id, "name": credential.booth.label} if credential.booth else None,
+        activity={
+            "id": activity.id,
+            "name": activity.label,
+            "names": _names(activity),
+            "kind": activity.kind,
+        },
+        booth=(
+            {"id": credential.booth.id, "name": credential.booth.label, "names": _names(credential.booth)}
+            if credential.booth
+            else None
+        ),
     )
+
+
+def _names(named) -> dict[str, str]:
+    """Both languages' names, so that the scanner shows the one of the language it is switched to."""
+    return {"zh_Hans": named.name, "en": named.name_en or named.name}
+def _held_token() -> str | None:
+    """The access the phone already holds, if it sent one."""
+    try:
+        return bearer_token()
+    except ServiceError:
+        return None

@@ -27,6 +27,12 @@ def error_content(description: str) -> dict:
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _TIME = {"type": "string", "format": "date-time", "description": "RFC 3339 with the event's offset"}
 ID = {"type": "integer", "minimum": 1}
+_NAMES = {
+    "type": "object",
+    "description": "The name in each language (the Chinese one where no English one is set)",
+    "required": ["zh_Hans", "en"],
+    "properties": {"zh_Hans": {"type": "string"}, "en": {"type": "string"}},
+}
 
 SCHEMAS = {
     "Error": {
@@ -328,21 +334,30 @@ SCHEMAS = {
     },
     "Enrolment": {
         "type": "object",
-        "required": ["token", "label", "expires_at", "activity", "booth"],
+        "required": ["already_enrolled", "token", "label", "expires_at", "activity", "booth"],
         "additionalProperties": False,
         "properties": {
-            "token": {"type": "string"},
+            "already_enrolled": {
+                "type": "boolean",
+                "description": "the code was spent, but the phone's own bearer token is a valid access",
+            },
+            "token": {"type": ["string", "null"], "description": "null when already enrolled"},
             "label": {"type": "string"},
             "expires_at": _TIME,
             "activity": {
                 "type": "object",
-                "required": ["id", "name", "kind"],
-                "properties": {"id": ID, "name": {"type": "string"}, "kind": {"type": "string"}},
+                "required": ["id", "name", "names", "kind"],
+                "properties": {
+                    "id": ID,
+                    "name": {"type": "string"},
+                    "names": _NAMES,
+                    "kind": {"type": "string"},
+                },
             },
             "booth": {
                 "type": ["object", "null"],
-                "required": ["id", "name"],
-                "properties": {"id": ID, "name": {"type": "string"}},
+                "required": ["id", "name", "names"],
+                "properties": {"id": ID, "name": {"type": "string"}, "names": _NAMES},
             },
         },
     },
@@ -751,7 +766,11 @@ PATHS = {
                 },
             },
             "responses": {
-                "200": json_content(ref("Enrolment"), "the device's token; the code is spent"),
+                "200": json_content(
+                    ref("Enrolment"),
+                    "the device's token, the code now spent; or, for a phone sending its own valid "
+                    "access as a bearer token, that access (already_enrolled)",
+                ),
                 "400": error_content("enrol_code_used"),
             },
         }

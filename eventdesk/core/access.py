@@ -80,15 +80,95 @@ def can_work_at(user: User, activity: Activity, booth_id: int | None = None) -> 
     return booth_id is not None and any(scope.booth_id == booth_id for scope in user.scopes)
 
 
+def leads(user: User, activity: Activity) -> bool:
+    """Whether `user` is staff of the department leading the activity."""
+    return any(scope.department_id == activity.lead_department_id for scope in user.scopes)
+
+
+def can_issue_scanners(user: User, activity: Activity) -> bool:
+    """Issue and revoke the volunteers' scanner devices: organizers who manage the activity, and
+    the lead department's staff, who run it on the day."""
+    return can_manage_activity(user, activity) or (user.role == Role.staff and leads(user, activity))
+
+
 class Need(enum.StrEnum):
     """What a caller wants to do at an activity."""
 
     view = "view"  #: see it, its counts and lists
     work = "work"  #: register people and check them in (at the entrance or a booth of theirs)
-    manage = "manage"  #: change it, its booths and its scanner devices
+    scanners = "scanners"  #: issue and revoke its scanner devices
+    manage = "manage"  #: change it and its booths
 
 
-_ALLOWED = {Need.view: can_view_activity, Need.work: can_work_at, Need.manage: can_manage_activity}
+_ALLOWED = {
+    Need.view: can_view_activity,
+    Need.work: can_work_at,
+    Need.scanners: can_issue_scanners,
+    Need.manage: can_manage_activity,
+}
+
+
+# Set-up objects and staff accounts within an organizer's reach --------------------------------
+
+
+def district_ids(user: User) -> set[int]:
+    return {scope.district_id for scope in user.scopes if scope.district_id}
+
+
+def department_ids(user: User) -> set[int]:
+    return {scope.department_id for scope in user.scopes if scope.department_id}
+
+
+def may_manage_accounts(user: User) -> bool:
+    """Admins, and organizers for the accounts inside their own scope."""
+    return user.role in (Role.admin, Role.organizer)
+
+
+def may_set_up_sites(user: User) -> bool:
+    """The city's office everywhere; a district organizer in their districts."""
+    return is_city_wide(user) or (user.role == Role.organizer and bool(district_ids(user)))
+
+
+def site_clause(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause on `Site` selecting the sites `user` sets up activities at."""
+    if is_city_wide(user) or department_ids(user) or not district_ids(user):
+        return sa.true()
+    return Site.district_id.in_(district_ids(user))
+
+
+def scope_within(user: User, column: str, object_id: int) -> bool:
+    """Whether an account limited to ``column = object_id`` stays inside what `user` reaches."""
+    if is_city_wide(user):
+        return True
+    if column == "district_id":
+        return object_id in district_ids(user)
+    if column == "department_id":
+        return object_id in department_ids(user)
+    if column == "activity_id":
+        activity = db.session.get(Activity, object_id)
+    else:
+        booth = db.session.get(Booth, object_id)
+        activity = booth.activity if booth else None
+    return activity is not None and can_manage_activity(user, activity)
+
+
+def account_within(user: User, account: User) -> bool:
+    """Whether `user` may see and change `account`: an admin any; an organizer no administrator and
+    not their own, and, when scoped, only accounts limited to what the organizer reaches."""
+    if user.role == Role.admin:
+        return True
+    # Nobody widens their own account but an administrator.
+    if user.role != Role.organizer or account.role == Role.admin or account.id == user.id:
+        return False
+    if is_city_wide(user):
+        return True
+    keys = [
+        (column, getattr(scope, column))
+        for scope in account.scopes
+        for column in ("district_id", "department_id", "activity_id", "booth_id")
+        if getattr(scope, column)
+    ]
+    return bool(keys) and all(scope_within(user, column, object_id) for column, object_id in keys)
 
 
 def allowed(user: User, activity: Activity, need: Need) -> bool:

@@ -6,11 +6,13 @@ Choices that come from the database are read when the form is shown or checked.
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -21,8 +23,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
+from eventdesk.core import access
 from eventdesk.core.kinds import kind_choices
-from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site
+from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site, User
 from eventdesk.extensions import db
 
 # The browser's datetime-local value first, so that the form shows what it reads.
@@ -42,47 +45,81 @@ def _options(rows) -> list[SelectChoice]:
     return [SelectChoice(str(object_id), label) for object_id, label in rows]
 
 
-def district_choices() -> list[SelectChoice]:
-    districts = db.session.scalars(sa.select(District).order_by(District.sort_order, District.name))
-    return _options((d.id, d.label) for d in districts)
+def _in_use(model):
+    """Archived objects are kept for reports but no longer offered."""
+    return model.archived_at.is_(None)
 
 
-def department_choices() -> list[SelectChoice]:
-    departments = db.session.scalars(sa.select(Department).order_by(Department.sort_order, Department.name))
-    return _options((d.id, d.label) for d in departments)
+def district_choices(user: User | None = None) -> list[SelectChoice]:
+    """Districts; for a district organizer, only theirs."""
+    stmt = sa.select(District).where(_in_use(District)).order_by(District.sort_order, District.name)
+    if user is not None and not access.is_city_wide(user):
+        stmt = stmt.where(District.id.in_(access.district_ids(user)))
+    return _options((d.id, d.label) for d in db.session.scalars(stmt))
+
+
+def department_choices(user: User | None = None) -> list[SelectChoice]:
+    """Departments; given a scoped `user`, only the departments they are limited to."""
+    stmt = sa.select(Department).where(_in_use(Department)).order_by(Department.sort_order, Department.name)
+    if user is not None and not access.is_city_wide(user):
+        stmt = stmt.where(Department.id.in_(access.department_ids(user)))
+    return _options((d.id, d.label) for d in db.session.scalars(stmt))
 
 
 def department_or_none_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("(none)")), *department_choices()]
 
 
-def site_choices() -> list[SelectChoice]:
-    sites = db.session.execute(
+def site_choices(user: User | None = None) -> list[SelectChoice]:
+    """Sites by district; a district organizer is offered only their districts' sites."""
+    stmt = (
         sa.select(Site, District)
         .join(District, Site.district_id == District.id)
+        .where(_in_use(Site), _in_use(District))
         .order_by(District.sort_order, District.name, Site.name)
     )
-    return _options((site.id, f"{district.label} · {site.label}") for site, district in sites)
+    if user is not None:
+        stmt = stmt.where(access.site_clause(user))
+    rows = db.session.execute(stmt)
+    return _options((site.id, f"{district.label} · {site.label}") for site, district in rows)
 
 
 def event_choices() -> list[SelectChoice]:
-    events = db.session.scalars(sa.select(Event).order_by(Event.starts_on.desc(), Event.name))
+    events = db.session.scalars(
+        sa.select(Event).where(_in_use(Event)).order_by(Event.starts_on.desc(), Event.name)
+    )
     return _options((e.id, e.label) for e in events)
 
 
-def activity_choices() -> list[SelectChoice]:
-    activities = db.session.scalars(sa.select(Activity).order_by(Activity.opens_at, Activity.name))
-    return _options((a.id, a.label) for a in activities)
+def activity_choices(user: User | None = None) -> list[SelectChoice]:
+    stmt = sa.select(Activity).where(_in_use(Activity)).order_by(Activity.opens_at, Activity.name)
+    if user is not None:
+        stmt = stmt.where(access.activity_clause(user))
+    return _options((a.id, a.label) for a in db.session.scalars(stmt))
 
 
-def booth_choices() -> list[SelectChoice]:
-    booths = db.session.execute(
+def booth_choices(user: User | None = None) -> list[SelectChoice]:
+    stmt = (
         sa.select(Booth, Activity)
         .join(Activity, Booth.activity_id == Activity.id)
+        .where(_in_use(Booth), _in_use(Activity))
         .order_by(Activity.opens_at, Activity.name, Booth.sort_order, Booth.name)
     )
+    if user is not None:
+        stmt = stmt.where(access.activity_clause(user))
     # Grouped under their activity: several activities have a booth of the same name.
-    return [SelectChoice(str(booth.id), booth.label, optgroup=activity.label) for booth, activity in booths]
+    return [
+        SelectChoice(str(booth.id), booth.label, optgroup=activity.label)
+        for booth, activity in db.session.execute(stmt)
+    ]
+
+
+def role_choices(user: User | None = None) -> list[SelectChoice]:
+    """The least role first (the form's default); an administrator's only for administrators."""
+    roles = [Role.staff, Role.organizer]
+    if user is None or user.role == Role.admin:
+        roles.append(Role.admin)
+    return [SelectChoice(role.value, ROLE_LABELS[role]) for role in roles]
 
 
 def kind_options() -> list[SelectChoice]:
@@ -124,6 +161,18 @@ class EventForm(FlaskForm):
     )
     starts_on = DateField(_l("First day"), validators=[InputRequired()])
     ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    city_name = StringField(
+        _l("City"),
+        validators=[Optional(), Length(max=50)],
+        description=_l("How the written reports name the city, e.g. 铜川市; empty: \"the city\"."),
+    )
+    report_addressee = StringField(
+        _l("Written reports are sent to"),
+        validators=[Optional(), Length(max=100)],
+        description=_l(
+            "The office districts and departments address their reports to, e.g. 市脱贫攻坚办公室."
+        ),
+    )
 
 
 class DistrictForm(FlaskForm):
@@ -209,6 +258,10 @@ class BoothForm(FlaskForm):
         choices=department_or_none_choices,
         description=_l("The department staffing the booth; none for an employer's stand."),
     )
+    add_cooperator = BooleanField(
+        _l("Add it as a cooperating department"),
+        description=_l("Needed when the department neither leads nor cooperates in the activity yet."),
+    )
     sort_order = _sort_order_field()
 
 
@@ -218,9 +271,7 @@ class StaffForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     role = SelectField(
-        _l("Role"),
-        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
-        validators=[InputRequired()],
+        _l("Role"), choices=role_choices, default=Role.staff.value, validators=[InputRequired()]
     )
     active = BooleanField(_l("Active (may sign in)"), default=True)
     district_ids = SelectMultipleField(
@@ -261,3 +312,20 @@ class PasswordForm(FlaskForm):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
+
+
+class ImportUploadForm(FlaskForm):
+    """A spreadsheet to preview before importing it."""
+
+    file = FileField(
+        _l("Excel workbook (.xlsx) or CSV file"),
+        validators=[FileRequired(_l("Choose a file."))],
+    )
+
+
+class ImportConfirmForm(FlaskForm):
+    """The previewed file, sent again to import it: all rows, or only the good ones."""
+
+    content = HiddenField(validators=[DataRequired()])
+    filename = HiddenField()
+    skip_bad = HiddenField()

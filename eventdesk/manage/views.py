@@ -4,17 +4,19 @@ Each page loads what it shows, checks who may see it, and hands changes to a set
 service; a refused change is shown beside the field at fault and nothing is written.
 """
 
+import functools
 from collections.abc import Callable
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from eventdesk.auth.permissions import activity_page, city_wide_required, roles_required
-from eventdesk.core.access import Need, activity_clause, can_manage_activity, is_city_wide
+from eventdesk.core import access
+from eventdesk.core.access import Need, activity_clause, can_issue_scanners, can_manage_activity, is_city_wide
 from eventdesk.core.kinds import get_kind
 from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site, User
 from eventdesk.core.services import activities, setup, users
@@ -36,7 +38,8 @@ def _navigation():
     return {
         "manage_nav": {
             "setup": is_city_wide(current_user),
-            "staff": current_user.role == Role.admin,
+            "sites": access.may_set_up_sites(current_user),
+            "staff": access.may_manage_accounts(current_user),
         }
     }
 
@@ -180,12 +183,44 @@ def district_edit(district_id: int):
 # Sites -----------------------------------------------------------------------------------
 
 
+def _site_organizer_required(view):
+    """The city's office, and district organizers for the sites of their districts."""
+
+    @functools.wraps(view)
+    @roles_required(Role.admin, Role.organizer)
+    def wrapper(*args, **kwargs):
+        if not access.may_set_up_sites(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _site_form(site: Site | None = None) -> forms.SiteForm:
+    form = forms.SiteForm(obj=site)
+    form.district_id.choices = forms.district_choices(current_user)
+    return form
+
+
+def _own_districts(model) -> sa.ColumnElement[bool]:
+    if is_city_wide(current_user):
+        return sa.true()
+    return model.district_id.in_(access.district_ids(current_user))
+
+
+def _site_in_reach(site_id: int) -> Site:
+    site = db.get_or_404(Site, site_id)
+    if not is_city_wide(current_user) and site.district_id not in access.district_ids(current_user):
+        abort(403)
+    return site
+
+
 @bp.get("/sites/")
-@city_wide_required
+@_site_organizer_required
 def sites():
-    """Sites by district, with a search box (name or address)."""
+    """Sites by district, with a search box (name or address); a district organizer's own."""
     stmt, query = _search(
-        sa.select(Site).join(District, Site.district_id == District.id),
+        sa.select(Site).join(District, Site.district_id == District.id).where(_own_districts(Site)),
         Site.name,
         Site.name_en,
         Site.address,
@@ -198,21 +233,21 @@ def sites():
 
 
 @bp.route("/sites/new", methods=["GET", "POST"])
-@city_wide_required
+@_site_organizer_required
 def site_new():
-    """Add a site."""
-    form = forms.SiteForm()
+    """Add a site (a district organizer, in their districts)."""
+    form = _site_form()
     if _submitted(form, lambda: setup.create_site(**_form_data(form), actor=current_user)):
         return redirect(url_for(".sites"))
     return _form_page(form, _("New site"), url_for(".sites"))
 
 
 @bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
-@city_wide_required
+@_site_organizer_required
 def site_edit(site_id: int):
     """Change a site."""
-    site = db.get_or_404(Site, site_id)
-    form = forms.SiteForm(obj=site)
+    site = _site_in_reach(site_id)
+    form = _site_form(site)
     if _submitted(form, lambda: setup.update_site(site, **_form_data(form), actor=current_user)):
         return redirect(url_for(".sites"))
     return _form_page(form, _("Edit site"), url_for(".sites"), subtitle=site.label)
@@ -295,6 +330,7 @@ def activity_list():
 def activity_new():
     """Create an activity (a scoped organizer, only within their districts or departments)."""
     form = forms.NewActivityForm(data={"event_id": id_arg("event")})
+    form.site_id.choices = forms.site_choices(current_user)
     activity = None
 
     def create():
@@ -320,6 +356,7 @@ def activity_detail(activity: Activity):
         "manage/activity.html",
         activity=activity,
         may_manage=can_manage_activity(current_user, activity),
+        may_issue_scanners=can_issue_scanners(current_user, activity),
         kind_links=links,
         has_actions=bool(kind and kind.actions),
     )
@@ -347,6 +384,7 @@ def activity_edit(activity: Activity):
     form.opens_at.description = form.closes_at.description = _(
         "Local time in %(zone)s.", zone=activity.event.timezone
     )
+    form.site_id.choices = forms.site_choices(current_user)
 
     def update():
         activities.update_activity(activity, **_activity_fields(form, activity.event), actor=current_user)
@@ -423,11 +461,37 @@ def _scope_labels(accounts: list[User]) -> dict[int, list[str]]:
     }
 
 
+def _staff_form(form_class, **kwargs) -> forms.StaffForm:
+    """A staff form offering only what the signed-in organizer may hand out."""
+    form = form_class(**kwargs)
+    form.role.choices = forms.role_choices(current_user)
+    form.district_ids.choices = forms.district_choices(current_user)
+    form.department_ids.choices = forms.department_choices(current_user)
+    form.activity_ids.choices = forms.activity_choices(current_user)
+    form.booth_ids.choices = forms.booth_choices(current_user)
+    return form
+
+
+def _account_in_reach(user_id: int) -> User:
+    account = db.get_or_404(User, user_id)
+    if not access.account_within(current_user, account):
+        abort(403)
+    return account
+
+
+def _accounts_in_reach() -> sa.ColumnElement[bool]:
+    """The accounts the signed-in organizer sees: inside their scope (all, for an admin)."""
+    if current_user.role == Role.admin:
+        return sa.true()
+    accounts = db.session.scalars(sa.select(User).options(so.selectinload(User.scopes))).all()
+    return User.id.in_([a.id for a in accounts if access.account_within(current_user, a)])
+
+
 @bp.get("/staff/")
-@roles_required(Role.admin)
+@roles_required(Role.admin, Role.organizer)
 def staff():
-    """Staff accounts, with a search box (e-mail or name)."""
-    stmt, query = _search(sa.select(User), User.email, User.name)
+    """Staff accounts, with a search box (e-mail or name); an organizer sees those in their scope."""
+    stmt, query = _search(sa.select(User).where(_accounts_in_reach()), User.email, User.name)
     page = _paginate(stmt.options(so.selectinload(User.scopes)).order_by(User.email))
     return render_template(
         "manage/staff.html",
@@ -439,10 +503,10 @@ def staff():
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])
-@roles_required(Role.admin)
+@roles_required(Role.admin, Role.organizer)
 def staff_new():
-    """Create a staff account with its role, scopes and first password."""
-    form = forms.NewStaffForm()
+    """Create a staff account with its role, scopes and first password (inside one's own scope)."""
+    form = _staff_form(forms.NewStaffForm)
 
     def create():
         users.create_user(
@@ -461,11 +525,12 @@ def staff_new():
 
 
 @bp.route("/staff/<int:user_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.admin)
+@roles_required(Role.admin, Role.organizer)
 def staff_edit(user_id: int):
     """Change a staff account's e-mail, name, role, whether it is active, and its scopes."""
-    account = db.get_or_404(User, user_id)
-    form = forms.StaffForm(
+    account = _account_in_reach(user_id)
+    form = _staff_form(
+        forms.StaffForm,
         data={
             "email": account.email,
             "name": account.name,
@@ -475,7 +540,7 @@ def staff_edit(user_id: int):
                 f"{column}s": [getattr(s, column) for s in account.scopes if getattr(s, column)]
                 for column in ("district_id", "department_id", "activity_id", "booth_id")
             },
-        }
+        },
     )
 
     def update():
@@ -503,13 +568,18 @@ def staff_edit(user_id: int):
 
 
 @bp.route("/staff/<int:user_id>/password", methods=["GET", "POST"])
-@roles_required(Role.admin)
+@roles_required(Role.admin, Role.organizer)
 def staff_password(user_id: int):
     """Set a new password for a staff account (there is no e-mail to reset it by)."""
-    account = db.get_or_404(User, user_id)
+    account = _account_in_reach(user_id)
     form = forms.PasswordForm()
     if _submitted(form, lambda: users.set_password(account, form.password.data, actor=current_user)):
         return redirect(url_for(".staff_edit", user_id=account.id))
     return _form_page(
         form, _("New password for %(email)s", email=account.email), url_for(".staff_edit", user_id=account.id)
     )
+
+
+# Imports on the activity's page (their own module, on this blueprint) --------------------
+
+from eventdesk.manage import imports as _imports  # noqa: E402, F401

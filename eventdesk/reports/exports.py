@@ -3,7 +3,8 @@
 A `Sheet` is columns and rows of plain values. Column labels are lazy strings, so a file
 is written in the language in force (Chinese unless ``?lang=en`` or ``--lang en``).
 Numbers are written as numbers and days and times as dates, so that organizers can sum
-and sort them in Excel without converting anything.
+and sort them in Excel without converting anything. Rows are numbered 1, 2, 3…; database
+ids are never written.
 """
 
 import csv
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -53,6 +55,9 @@ class Column:
         return self.mask is not None
 
 
+ROW_NUMBER = Column("row_number", _l("No."), "int")
+
+
 @dataclass
 class Sheet:
     """A table to write: a title (the XLSX sheet's name), columns and rows (dicts by column key)."""
@@ -71,6 +76,13 @@ class Sheet:
             }
 
         return Sheet(self.title, self.columns, (mask(row) for row in self.rows))
+
+    def numbered(self) -> "Sheet":
+        """The table as a file shows it: rows numbered 1, 2, 3… in a first column, and no column of
+        database ids (keys ending in ``_id``), which mean nothing to the reader of a printed list."""
+        columns = [ROW_NUMBER, *(c for c in self.columns if not c.key.endswith("_id"))]
+        rows = ({**row, ROW_NUMBER.key: number} for number, row in enumerate(self.rows, start=1))
+        return Sheet(self.title, columns, rows)
 
 
 def display_width(text: str) -> int:
@@ -123,6 +135,7 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
     and little memory. Column widths come from the header and the first rows.
     """
     workbook = Workbook(write_only=True)
+    sheets = [sheet.numbered() for sheet in sheets]
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="EEEEEE")
     for sheet in sheets:
@@ -176,6 +189,7 @@ def _csv_value(value, column: Column) -> str:
 
 def csv_bytes(sheet: Sheet) -> bytes:
     """A CSV file: UTF-8 with a byte-order mark, a header row, CRLF line ends (what Excel expects)."""
+    sheet = sheet.numbered()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([str(column.label) for column in sheet.columns])

@@ -15,26 +15,9 @@ from eventdesk.core.models import Activity, Booth, Person, Registration, Scan, S
 from eventdesk.extensions import db
 from eventdesk.reports.exports import Column, Sheet
 from eventdesk.reports.registry import CORE_LISTS, ListExport
+from eventdesk.vocabulary import PERSON_CATEGORIES, REGISTRATION_SOURCES, SCAN_CHANNELS, label_of
 
-CATEGORY_LABELS = {
-    "general": _l("General public"),
-    "registered_poor": _l("Registered poor household"),
-    "low_income": _l("Low-income"),
-    "employment_difficulty": _l("Difficulty finding work"),
-    "disabled": _l("Person with a disability"),
-}
-SOURCE_LABELS = {"self": _l("Self-registered"), "staff": _l("By staff"), "import": _l("Imported")}
-CHANNEL_LABELS = {
-    "scanner": _l("Scanned by"),
-    "batch": _l("Scanner (offline)"),
-    "manual": _l("Manual check-in"),
-    "paper": _l("Paper list"),
-}
 DIRECTION_LABELS = {"in": _l("In"), "out": _l("Out")}
-
-
-def _label(labels: dict, value: str | None) -> str:
-    return str(labels[value]) if value in labels else (value or "")
 
 
 def _local(moment: dt.datetime | None, activity: Activity) -> dt.datetime | None:
@@ -57,14 +40,13 @@ def registration_rows(activity: Activity, _day: dt.date | None):
     )
     for registration, person in rows:
         yield {
-            "registration_id": registration.id,
             "ticket_code": registration.ticket_code,
             "name": person.name,
             "phone": person.phone,
             "id_number": person.id_number,
             "village": person.village,
-            "category": _label(CATEGORY_LABELS, person.category),
-            "source": _label(SOURCE_LABELS, registration.source),
+            "category": label_of(PERSON_CATEGORIES, person.category),
+            "source": label_of(REGISTRATION_SOURCES, registration.source),
             "registered_at": _local(registration.created_at, activity),
             "checked_in_at": _local(registration.checked_in_at, activity),
             "status": str(_l("Cancelled") if registration.revoked_at else _l("Valid")),
@@ -75,7 +57,6 @@ REGISTRATIONS = ListExport(
     name="registrations",
     label=_l("Registrations"),
     columns=(
-        Column("registration_id", _l("No."), "int"),
         TICKET_CODE,
         NAME,
         PHONE,
@@ -112,17 +93,16 @@ def checkin_rows(activity: Activity, day: dt.date | None):
     entrance = str(_l("Entrance"))
     for scan, ticket_code, person, booth in db.session.execute(statement):
         yield {
-            "scan_id": scan.id,
             "counted_at": _local(scan.counted_at, activity),
             "local_day": scan.local_day,
             "place": booth.label if booth is not None else entrance,
-            "direction": _label(DIRECTION_LABELS, scan.direction) if booth is None else "",
+            "direction": label_of(DIRECTION_LABELS, scan.direction) if booth is None else "",
             "device": scan.device,
-            "channel": _label(CHANNEL_LABELS, scan.channel),
+            "channel": label_of(SCAN_CHANNELS, scan.channel),
             "ticket_code": ticket_code,
             "name": person.name,
             "phone": person.phone,
-            "category": _label(CATEGORY_LABELS, person.category),
+            "category": label_of(PERSON_CATEGORIES, person.category),
         }
 
 
@@ -130,7 +110,6 @@ CHECKINS = ListExport(
     name="checkins",
     label=_l("Check-ins"),
     columns=(
-        Column("scan_id", _l("No."), "int"),
         Column("counted_at", _l("Time"), "datetime"),
         Column("local_day", _l("Day"), "date"),
         Column("place", _l("Place")),

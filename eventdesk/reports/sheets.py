@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from eventdesk.formatting import kind_label
+from eventdesk.formatting import join_names, kind_label
 from eventdesk.reports import metrics
 from eventdesk.reports.exports import Column, Sheet
 from eventdesk.reports.tally import DailyTally, Group, tally_rows
@@ -10,13 +10,10 @@ from eventdesk.reports.tally import DailyTally, Group, tally_rows
 LONG_COLUMNS = [
     Column("date", _l("Date"), "date"),
     Column("district", _l("District")),
-    Column("site_id", _l("Site no."), "int"),
     Column("site", _l("Site")),
-    Column("activity_id", _l("Activity no."), "int"),
     Column("activity", _l("Activity")),
     Column("kind", _l("Kind")),
     Column("department", _l("Department")),
-    Column("booth_id", _l("Booth no."), "int"),
     Column("booth", _l("Booth")),
     Column("metric_label", _l("Figure")),
     Column("metric", _l("Figure code")),
@@ -26,21 +23,21 @@ LONG_COLUMNS = [
 
 def long_sheet(daily: DailyTally) -> Sheet:
     """One row per figure, as ``GET /api/v1/tally`` answers (with booth and figure names added)."""
-    labels: dict[str, str] = {}
+    labels: dict[tuple[bool, str], str] = {}
 
     def rows():
         for row in tally_rows(daily):
-            label = labels.get(row.metric) or labels.setdefault(row.metric, metrics.label(row.metric))
+            # A booth's figures have their own names: its walk-ins are visits, not people.
+            label_of = metrics.booth_label if row.booth_id is not None else metrics.label
+            key = (row.booth_id is not None, row.metric)
+            label = labels.get(key) or labels.setdefault(key, label_of(row.metric))
             yield {
                 "date": row.date,
                 "district": row.district,
-                "site_id": row.site_id,
                 "site": row.site,
-                "activity_id": row.activity_id,
                 "activity": row.activity,
                 "kind": kind_label(row.kind),
                 "department": row.department,
-                "booth_id": row.booth_id,
                 "booth": row.booth,
                 "metric_label": label,
                 "metric": row.metric,
@@ -60,7 +57,6 @@ def activity_sheet(daily: DailyTally) -> Sheet:
         Column("date", _l("Date"), "date"),
         Column("district", _l("District")),
         Column("site", _l("Site")),
-        Column("activity_id", _l("Activity no."), "int"),
         Column("activity", _l("Activity")),
         Column("kind", _l("Kind")),
         Column("lead", _l("Lead department")),
@@ -74,11 +70,10 @@ def activity_sheet(daily: DailyTally) -> Sheet:
             "date": daily.day,
             "district": activity.site.district.label,
             "site": activity.site.label,
-            "activity_id": activity.id,
             "activity": activity.label,
             "kind": kind_label(activity.kind),
             "lead": activity.lead_department.label,
-            "cooperators": "、".join(d.label for d in activity.cooperators),
+            "cooperators": join_names(d.label for d in activity.cooperators),
         }
         row.update({f"m:{name}": value for name, value in entry.figures.items()})
         rows.append(row)
@@ -92,9 +87,7 @@ def booth_sheet(daily: DailyTally) -> Sheet:
     columns = [
         Column("date", _l("Date"), "date"),
         Column("district", _l("District")),
-        Column("activity_id", _l("Activity no."), "int"),
         Column("activity", _l("Activity")),
-        Column("booth_id", _l("Booth no."), "int"),
         Column("booth", _l("Booth")),
         Column("department", _l("Department")),
         *[Column(f"m:{m.name}", m.label, "int") for m in metrics.BOOTH_METRICS],
@@ -107,9 +100,7 @@ def booth_sheet(daily: DailyTally) -> Sheet:
             row = {
                 "date": daily.day,
                 "district": entry.activity.site.district.label,
-                "activity_id": entry.activity.id,
                 "activity": entry.activity.label,
-                "booth_id": booth.booth.id,
                 "booth": booth.booth.label,
                 "department": department.label if department else None,
             }

@@ -1,11 +1,12 @@
 """Reports: the day's tally, files to download, the written report, and the public summary."""
 
+import functools
 import io
 
 from flask import Blueprint, abort, make_response, render_template, request, send_file
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from wtforms import Form
 from wtforms.fields import DateField
 
@@ -82,7 +83,7 @@ def tally_file(fmt: str):
         abort(404)
     day, daily = _tally_args()
     data = xlsx_bytes(tally_workbook(daily)) if fmt == "xlsx" else csv_bytes(long_sheet(daily))
-    return _file(data, fmt, f"tally-{day.isoformat()}")
+    return _file(data, fmt, _("tally-%(day)s", day=day.isoformat()))
 
 
 # -- Lists of an activity -----------------------------------------------------------------
@@ -119,14 +120,28 @@ def list_file(activity: Activity, name: str, fmt: str):
     sheet: Sheet = lists.list_sheet(export, activity, current_user, day)
     data = xlsx_bytes([sheet]) if fmt == "xlsx" else csv_bytes(sheet)
     suffix = f"-{day.isoformat()}" if day else ""
-    return _file(data, fmt, f"activity-{activity.id}-{name}{suffix}")
+    # Named in the reader's language, so that a Chinese and an English copy are told apart.
+    return _file(data, fmt, f"{export.label}-{activity.id}{suffix}")
 
 
 # -- The written report -------------------------------------------------------------------
 
 
+def _writes_reports(view):
+    """Those who report for a unit: organizers, and a department's staff for their department."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not written.units_for(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 @bp.get("/reports/written")
-@roles_required(*READERS)
+@_writes_reports
 def written_index():
     """Choose a day and who reports: the city, a district, a department."""
     day = requested_day()
@@ -135,13 +150,13 @@ def written_index():
         day=day,
         form=DayForm(data={"date": day}),
         units=written.units_for(current_user),
-        scope_labels={"city": _("City"), "district": _("District"), "department": _("Department")},
+        scope_labels={"district": _("District"), "department": _("Department")},
     )
 
 
 @bp.get("/reports/written/city", defaults={"scope": "city", "unit_id": None})
 @bp.get("/reports/written/<any(district, department):scope>/<int:unit_id>")
-@roles_required(*READERS)
+@_writes_reports
 def written_report(scope: str, unit_id: int | None):
     """The printable written report of a day, for the city, a district or a department."""
     unit = written.report_unit(scope, unit_id)
@@ -195,7 +210,7 @@ def _reports_nav() -> dict:
     if not current_user.is_authenticated:
         return {}
     reader = current_user.role in READERS
-    return {"tally": reader, "written": reader, "plan": reader}
+    return {"tally": reader, "written": reader or bool(written.units_for(current_user)), "plan": reader}
 
 
 @bp.app_context_processor

@@ -19,7 +19,7 @@ from eventdesk.core.calendar import current_event
 from eventdesk.core.kinds import FollowUp, Panel, all_kinds
 from eventdesk.core.models import Activity, Booth, Department, District, Role, Site, User, activity_cooperator
 from eventdesk.extensions import db
-from eventdesk.formatting import local_time
+from eventdesk.formatting import join_names, kind_label, local_time
 from eventdesk.reports import metrics, registry
 from eventdesk.reports.tally import ActivityFigures, DailyTally, Group, daily_tally, with_totals
 
@@ -79,13 +79,14 @@ def report_unit(scope: str, unit_id: int | None = None) -> ReportUnit | None:
 
 
 def may_report_for(user: User, unit: ReportUnit) -> bool:
-    """The city's office reports for everyone; an organizer for the districts and departments in scope."""
+    """The city's office reports for everyone; an organizer for the districts and departments in
+    scope; a department's staff for their department, which the plan asks to report too."""
     if is_city_wide(user):
         return True
-    if user.role != Role.organizer or unit.scope == "city":
+    if unit.scope == "city":
         return False
     if unit.district is not None:
-        return any(scope.district_id == unit.district.id for scope in user.scopes)
+        return user.role == Role.organizer and any(s.district_id == unit.district.id for s in user.scopes)
     return any(scope.department_id == unit.department.id for scope in user.scopes)
 
 
@@ -101,12 +102,10 @@ def units_for(user: User) -> list[ReportUnit]:
             + [ReportUnit("district", district=d) for d in districts]
             + [ReportUnit("department", department=d) for d in departments]
         )
-    if user.role != Role.organizer:
-        return []
     units = [
         ReportUnit("district", district=db.session.get(District, s.district_id))
         for s in user.scopes
-        if s.district_id
+        if s.district_id and user.role == Role.organizer
     ]
     units += [
         ReportUnit("department", department=db.session.get(Department, s.department_id))
@@ -135,6 +134,15 @@ class ActivitySection:
 
 
 @dataclass
+class SectionGroup:
+    """Activities under one subheading: a district's in the city's report, a kind's in a district's
+    or a department's (no subheading when all are of one)."""
+
+    heading: str | None
+    sections: list[ActivitySection]
+
+
+@dataclass
 class DepartmentPart:
     """A department's part in the unit's activities: which it led, which it joined, its booths."""
 
@@ -151,8 +159,10 @@ class WrittenReport:
     day: dt.date
     event_name: str
     title: str
+    #: The line a district's or department's report opens with: whom it is sent to.
+    addressee: str
     intro: list[str]
-    sections: list[ActivitySection]
+    groups: list[SectionGroup]
     departments: list[DepartmentPart]
     #: None when no activity kind provides follow-ups (the section is left out).
     follow_ups: list[FollowUp] | None
@@ -169,6 +179,10 @@ class WrittenReport:
         """The unit named in the signature block; the city's report is signed by whoever sends it."""
         return None if self.unit.scope == "city" else self.unit.name
 
+    @property
+    def sections(self) -> list[ActivitySection]:
+        return [section for group in self.groups for section in group.sections]
+
     def activity_name(self, activity_id: int) -> str:
         for section in self.sections:
             if section.entry.activity.id == activity_id:
@@ -182,6 +196,7 @@ def _english() -> bool:
 
 
 _DIGITS = "零一二三四五六七八九"
+_COMMITTEE = "管委会"
 
 
 def chinese_number(n: int) -> str:
@@ -194,10 +209,6 @@ def chinese_number(n: int) -> str:
 
 def _numbered(n: int) -> str:
     return f"({n}) " if _english() else f"（{chinese_number(n)}）"
-
-
-def _join(items: list[str]) -> str:
-    return _(", ").join(items)
 
 
 def _day_text(day: dt.date) -> str:
@@ -222,6 +233,19 @@ def closing_time(activity: Activity) -> str:
     if closes.date() > activity.opens_at.astimezone(zone).date():
         return _("%(time)s the next day", time=time)
     return time
+
+
+def place_name(site: Site) -> str:
+    """A site with its district, as a report names it: 王益区黄堡镇广场; a site whose name already
+    starts with its district's keeps its own name (新区阳光广场, never 新区新区阳光广场).
+
+    A new area's committee (新区管委会) names the area it runs, so its area's name (新区) counts as
+    the district's name too.
+    """
+    district = site.district.label
+    if site.label.startswith((district, district.removesuffix(_COMMITTEE))):
+        return site.label
+    return _("%(site)s (%(district)s)", site=site.label, district=district)
 
 
 def _figures_sentence(figures: dict[str, int], booths: int) -> str:
@@ -255,42 +279,50 @@ def _kind_sentence(entry: ActivityFigures) -> str | None:
     return _("Also recorded: %(figures)s.", figures=_("; ").join(parts)) if parts else None
 
 
+def _busiest_sentence(booths) -> str | None:
+    """Which booth received the most visits; several when tied, none when all are."""
+    top = max((b.figures.get(metrics.BOOTH_VISITS, 0) for b in booths), default=0)
+    leaders = [b.booth.label for b in booths if b.figures.get(metrics.BOOTH_VISITS, 0) == top]
+    if top == 0 or len(leaders) == len(booths):
+        return None
+    if len(leaders) == 1:
+        return _("The busiest booth was %(booth)s, with %(visits)d visits.", booth=leaders[0], visits=top)
+    return _(
+        "The busiest booths were %(booths)s, with %(visits)d visits each.",
+        booths=join_names(leaders),
+        visits=top,
+    )
+
+
 def _activity_sentences(entry: ActivityFigures, unit: ReportUnit) -> list[str]:
     activity = entry.activity
     zone = activity.event.timezone
     place = {
         "opens": local_time(activity.opens_at, zone, "%H:%M"),
         "closes": closing_time(activity),
-        "site": activity.site.label,
-        "district": activity.site.district.label,
+        "place": place_name(activity.site),
         "lead": activity.lead_department.label,
     }
     if activity.cooperators:
         sentences = [
             _(
-                "Held from %(opens)s to %(closes)s at %(site)s (%(district)s), led by %(lead)s with "
-                "%(cooperators)s cooperating.",
-                cooperators=_join([d.label for d in activity.cooperators]),
+                "Held from %(opens)s to %(closes)s at %(place)s, led by %(lead)s with %(cooperators)s "
+                "cooperating.",
+                cooperators=join_names([d.label for d in activity.cooperators]),
                 **place,
             )
         ]
     else:
         sentences = [
-            _("Held from %(opens)s to %(closes)s at %(site)s (%(district)s), led by %(lead)s.", **place)
+            _("Held from %(opens)s to %(closes)s at %(place)s, led by %(lead)s.", **place)
         ]
     sentences.append(_figures_sentence(entry.figures, len(entry.booths)))
     kind = _kind_sentence(entry)
     if kind:
         sentences.append(kind)
-    busiest = max(entry.booths, key=lambda b: b.figures.get(metrics.BOOTH_VISITS, 0), default=None)
-    if busiest is not None and busiest.figures.get(metrics.BOOTH_VISITS, 0) > 0 and len(entry.booths) > 1:
-        sentences.append(
-            _(
-                "The busiest booth was %(booth)s, with %(visits)d visits.",
-                booth=busiest.booth.label,
-                visits=busiest.figures[metrics.BOOTH_VISITS],
-            )
-        )
+    busiest = _busiest_sentence(entry.booths)
+    if busiest:
+        sentences.append(busiest)
     if unit.department is not None:
         own = [b for b in entry.booths if b.booth.department_id == unit.department.id]
         if own:
@@ -298,20 +330,30 @@ def _activity_sentences(entry: ActivityFigures, unit: ReportUnit) -> list[str]:
                 _(
                     "%(unit)s staffed %(booths)s here, which received %(visits)d visits.",
                     unit=unit.name,
-                    booths=_join([b.booth.label for b in own]),
+                    booths=join_names([b.booth.label for b in own]),
                     visits=sum(b.figures.get(metrics.BOOTH_VISITS, 0) for b in own),
                 )
             )
     return sentences
 
 
-def _intro(unit: ReportUnit, day: dt.date, event_name: str, daily: DailyTally, led: Group) -> list[str]:
+def _intro(
+    unit: ReportUnit, day: dt.date, event_name: str, daily: DailyTally, led: Group, *, city: str | None
+) -> list[str]:
     date = _day_text(day)
     count = len(daily.activities)
     if not count:
         return [_("No on-site activity was recorded on %(date)s.", date=date)]
     figures = {name: daily.total.figures.get(name, 0) for name in metrics.HEADLINE}
-    if unit.scope == "city":
+    if unit.scope == "city" and city:
+        opening = _(
+            "On %(date)s %(city)s held %(count)d on-site activities of %(event)s.",
+            date=date,
+            city=city,
+            count=count,
+            event=event_name,
+        )
+    elif unit.scope == "city":
         opening = _(
             "On %(date)s the city held %(count)d on-site activities of %(event)s.",
             date=date,
@@ -388,15 +430,19 @@ def _departments(daily: DailyTally) -> list[DepartmentPart]:
 def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = None) -> WrittenReport:
     """The written report of `unit` for local day `day` (the caller has checked `may_report_for`)."""
     daily = daily_tally(day, event_id=event_id, activity_filter=unit.activity_filter())
-    events = list(dict.fromkeys(entry.activity.event.label for entry in daily.activities))
+    events = list(dict.fromkeys(entry.activity.event for entry in daily.activities))
     if not events:
         event = current_event(event_id)
-        events = [event.label] if event else []
-    event_name = _join(events) if events else _("the day's activities")
+        events = [event] if event else []
+    event_name = join_names([event.label for event in events]) if events else _("the day's activities")
+    # The first event's words: one report covers one event's day in practice.
+    city = next((event.city_name for event in events if event.city_name), None)
+    addressee = next((event.report_addressee for event in events if event.report_addressee), None)
+    unit_name = city if unit.scope == "city" and city else unit.name
 
     led = []
     sections = []
-    for number, entry in enumerate(daily.activities, start=1):
+    for entry in daily.activities:
         role = _role_of(entry.activity, unit.department) if unit.department is not None else None
         if role == "lead":
             led.append(entry)
@@ -407,7 +453,7 @@ def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = Non
         )
         sections.append(
             ActivitySection(
-                number=_numbered(number),
+                number="",
                 entry=entry,
                 role=role,
                 sentences=_activity_sentences(entry, unit),
@@ -417,7 +463,7 @@ def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = Non
     follow_ups = None
     if registry.follow_up_kinds():
         follow_ups = registry.follow_ups([entry.activity for entry in daily.activities], day)
-    title = _("%(unit)s: report on the activities of %(event)s", unit=unit.name, event=event_name)
+    title = _("%(unit)s: report on the activities of %(event)s", unit=unit_name, event=event_name)
     # A department sums up what it led; the figures of activities it joined are their leads' to report.
     summary = with_totals(day, led) if unit.department is not None else daily
     return WrittenReport(
@@ -425,8 +471,13 @@ def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = Non
         day=day,
         event_name=event_name,
         title=title,
-        intro=_intro(unit, day, event_name, daily, summary.total),
-        sections=sections,
+        intro=_intro(unit, day, event_name, daily, summary.total, city=city),
+        addressee=(
+            _("To %(addressee)s:", addressee=addressee)
+            if addressee
+            else _("To the City Poverty Alleviation Office:")
+        ),
+        groups=_grouped(sections, unit),
         departments=_departments(daily) if unit.scope != "department" else [],
         follow_ups=follow_ups,
         kind_sections=_kind_sections(daily, unit),
@@ -435,6 +486,28 @@ def written_report(day: dt.date, unit: ReportUnit, *, event_id: int | None = Non
         total=summary.total,
         daily=daily,
     )
+
+
+def _grouped(sections: list[ActivitySection], unit: ReportUnit) -> list[SectionGroup]:
+    """Sections under subheadings, numbered as official documents are: （一） under 一、, then 1."""
+
+    def heading(section: ActivitySection) -> str:
+        activity = section.entry.activity
+        return activity.site.district.label if unit.scope == "city" else kind_label(activity.kind)
+
+    by_heading: dict[str, list[ActivitySection]] = {}
+    for section in sections:
+        by_heading.setdefault(heading(section), []).append(section)
+    if len(by_heading) <= 1:
+        for number, section in enumerate(sections, start=1):
+            section.number = _numbered(number)
+        return [SectionGroup(None, sections)] if sections else []
+    groups = []
+    for group_number, (name, members) in enumerate(by_heading.items(), start=1):
+        for number, section in enumerate(members, start=1):
+            section.number = f"{number}. "
+        groups.append(SectionGroup(f"{_numbered(group_number)}{name}", members))
+    return groups
 
 
 def _kind_sections(daily: DailyTally, unit: ReportUnit) -> list[Panel]:

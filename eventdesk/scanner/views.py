@@ -69,14 +69,14 @@ def _render_list(activity: Activity, form: IssueForm, status: int = 200):
 
 
 @bp.get("/manage/activities/<int:activity_id>/scanners")
-@activity_page(Need.manage)
+@activity_page(Need.scanners)
 def credentials_list(activity: Activity):
     """The activity's scanner devices, and the form that issues one."""
     return _render_list(activity, _issue_form(activity))
 
 
 @bp.post("/manage/activities/<int:activity_id>/scanners")
-@activity_page(Need.manage)
+@activity_page(Need.scanners)
 def issue(activity: Activity):
     """Issue a scanner credential and show its one-time enrolment code as a QR code."""
     form = _issue_form(activity)
@@ -103,7 +103,7 @@ def issue(activity: Activity):
 
 
 @bp.post("/manage/activities/<int:activity_id>/scanners/<int:credential_id>/revoke")
-@activity_page(Need.manage)
+@activity_page(Need.scanners)
 def revoke(activity: Activity, credential_id: int):
     """Withdraw a device's access at once."""
     credential = db.session.get(ScannerCredential, credential_id)

@@ -53,6 +53,8 @@ def _echo_problems(report: imports.ImportReport) -> None:
         line = _("Row %(row)s: %(message)s", row=problem.row, message=problem.message)
         column = f" [{problem.field}]" if problem.field else ""
         click.echo(f"{line} ({problem.code}{column})", err=True)
+    for repeat in report.repeats:
+        click.echo(_("Row %(row)s: %(message)s", row=repeat.row, message=repeat.message), err=True)
 
 
 def _add_import_command(group: AppGroup, spec: ImportKind) -> None:
@@ -68,8 +70,16 @@ def _add_import_command(group: AppGroup, spec: ImportKind) -> None:
         try:
             report = spec.run(activity, _read(file), skip_bad=skip_bad)
         except imports.ImportRejected as rejected:
+            db.session.rollback()
             _echo_problems(rejected.report)
-            raise
+            # The page's words ("choose to skip them") mean the option on the command line.
+            raise click.ClickException(
+                "import_rejected: "
+                + _(
+                    "Nothing was imported because some rows have errors. Correct those rows, or run "
+                    "the command again with --skip-bad to import the rest."
+                )
+            ) from None
         _echo_problems(report)
         values = {"rows": report.rows, "done": report.done, "already": report.already}
         click.echo(str(spec.summary) % {**values, "skipped": len(report.problems)})

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field
 
-from eventdesk.core.models import RegistrationSource, ScanResult
+from eventdesk.core.models import ScanResult
 from eventdesk.core.scans.model import ScanOutcome
 from eventdesk.core.services.tickets import TicketState
 from eventdesk.errors import ServiceError, reason_message
@@ -69,12 +69,6 @@ STATE_LABELS = {
 STATE_BADGES = {TicketState.valid: "", TicketState.checked_in: "ok", TicketState.cancelled: "bad"}
 
 
-#: How a registration came about, on the staff pages.
-SOURCE_LABELS = {
-    RegistrationSource.self_service: _l("Registered themselves"),
-    RegistrationSource.staff: _l("Registered by staff"),
-    RegistrationSource.imported: _l("Imported from a list"),
-}
 #: A judged scan's result, on the staff pages.
 RESULT_LABELS = {
     ScanResult.accepted: _l("Accepted"),
@@ -82,13 +76,6 @@ RESULT_LABELS = {
     ScanResult.rejected: _l("Refused"),
 }
 RESULT_BADGES = {ScanResult.accepted: "ok", ScanResult.duplicate: "warn", ScanResult.rejected: "bad"}
-#: How a scan reached the server (`Scan.channel`).
-CHANNEL_LABELS = {
-    "scanner": _l("scanner"),
-    "batch": _l("scanner, sent later"),
-    "manual": _l("ticked at a desk"),
-    "paper": _l("paper list"),
-}
 
 
 def display_name(name: str, name_en: str | None) -> str:

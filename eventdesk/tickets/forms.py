@@ -15,6 +15,7 @@ from eventdesk.core.models import Direction, PersonCategory
 from eventdesk.core.services import registrations
 from eventdesk.core.services.registrations import VILLAGE_MAX_LENGTH
 from eventdesk.fieldforms import typed_values, with_fields
+from eventdesk.vocabulary import PERSON_CATEGORIES
 
 
 def strip_control_characters(value):
@@ -28,15 +29,6 @@ _TEXT = [strip_control_characters]
 _REQUIRED = _l("Please fill this in.")
 _TOO_LONG = _l("This is too long.")
 _NOT_A_CHOICE = _l("Choose one of the options.")
-
-CATEGORY_LABELS = {
-    PersonCategory.general: _l("General public"),
-    PersonCategory.registered_poor: _l("Member of a registered poor household"),
-    PersonCategory.low_income: _l("Low-income household"),
-    PersonCategory.employment_difficulty: _l("Person with difficulty finding work"),
-    PersonCategory.disabled: _l("Person with a disability"),
-}
-
 
 class RegistrationForm(FlaskForm):
     """A person registers themselves on their phone."""
@@ -88,7 +80,7 @@ class StaffRegistrationForm(RegistrationForm):
 
     category = SelectField(
         _l("Category"),
-        choices=[SelectChoice(value.value, label) for value, label in CATEGORY_LABELS.items()],
+        choices=[SelectChoice(value.value, label) for value, label in PERSON_CATEGORIES.items()],
         default=PersonCategory.general.value,
         invalid_choice_message=_NOT_A_CHOICE,
     )

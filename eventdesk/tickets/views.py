@@ -24,6 +24,7 @@ from eventdesk.tickets import display
 from eventdesk.tickets.display import apply_service_error
 from eventdesk.tickets.forms import RegistrationForm, registration_form
 from eventdesk.urls import ticket_url
+from eventdesk.vocabulary import PERSON_CATEGORIES, REGISTRATION_SOURCES, SCAN_CHANNELS
 from eventdesk.web import id_arg
 
 bp = Blueprint("tickets", __name__)
@@ -38,10 +39,11 @@ def _display_helpers() -> dict:
         "group_code": display.group_code,
         "state_labels": display.STATE_LABELS,
         "state_badges": display.STATE_BADGES,
-        "source_labels": display.SOURCE_LABELS,
+        "source_labels": REGISTRATION_SOURCES,
+        "category_labels": PERSON_CATEGORIES,
         "result_labels": display.RESULT_LABELS,
         "result_badges": display.RESULT_BADGES,
-        "channel_labels": display.CHANNEL_LABELS,
+        "channel_labels": SCAN_CHANNELS,
     }
 
 

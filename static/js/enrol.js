@@ -42,6 +42,17 @@
     }));
   }
 
+  // The access this phone already holds, if any: a volunteer may open the link again from
+  // the chat it was sent in, and should land in the scanner rather than on "code used".
+  function heldDevice() {
+    try {
+      var device = JSON.parse(localStorage.getItem(config.storage_key) || 'null');
+      return device && device.token ? device : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   function enrol() {
     if (busy) return;
     // Checked before the code is spent: afterwards it cannot be used again.
@@ -52,9 +63,12 @@
     }
     busy = true;
     show('working', strings.working);
+    var held = heldDevice();
+    var headers = { 'Content-Type': 'application/json', 'Accept': 'application/json' };
+    if (held) headers.Authorization = 'Bearer ' + held.token;
     fetch(config.enrol_api, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+      headers: headers,
       body: JSON.stringify({ code: config.code }),
       credentials: 'omit',
       cache: 'no-store'
@@ -65,6 +79,9 @@
           saveDevice(data);
           show('done', strings.done);
           location.replace(config.scanner_page);
+        } else if (response.ok && data.already_enrolled) {
+          show('done', strings.done);
+          location.replace(config.scanner_page);
         } else if (response.status >= 500 || response.status === 429) {
           show('failed', strings.failed);
         } else {
@@ -73,7 +90,12 @@
       });
     }, function () {
       busy = false;
-      show('offline', strings.offline);
+      // The scanner works offline with the access it holds; a new code waits for a connection.
+      if (held) {
+        location.replace(config.scanner_page);
+      } else {
+        show('offline', strings.offline);
+      }
     });
   }
 

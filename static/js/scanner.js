@@ -1468,14 +1468,20 @@
     });
   }
 
+  // A name in the page's language: enrolment keeps both, so switching language needs no network.
+  function localName(named) {
+    var language = document.documentElement.lang === 'en' ? 'en' : 'zh_Hans';
+    return (named.names && named.names[language]) || named.name;
+  }
+
   function start() {
     registerServiceWorker();
     state.device = loadDevice();
     if (!state.device) { showNotEnrolled(); return; }
     var device = state.device;
     setData('enrolled', 'yes');
-    $('activity-name').textContent = device.activity.name;
-    $('place').textContent = device.booth ? device.booth.name : T.entrance;
+    $('activity-name').textContent = localName(device.activity);
+    $('place').textContent = device.booth ? localName(device.booth) : T.entrance;
     $('device-label').textContent = device.label;
     $('valid-until').textContent = device.expires_at
       ? fmt(T.valid_until, { time: device.expires_at.slice(5, 16).replace('T', ' ') }) : '';

@@ -45,8 +45,7 @@ def load_demo(activities: Sequence[Activity], context) -> None:
 def _ceremony(activity: Activity, context) -> None:
     households = _invite(activity)
     desks = {booth.name: booth for booth in activity.booths}
-    morning = context.morning
-    noon = morning + dt.timedelta(hours=3)
+    noon = context.until
     # The first two thirds came; of those, the first half have their keys by noon.
     came = households[: HOUSEHOLDS * 2 // 3]
     checked_in = set(
@@ -60,7 +59,7 @@ def _ceremony(activity: Activity, context) -> None:
         ScanRequest(
             client_scan_id=str(uuid.uuid4()),
             registration_id=household.registration_id,
-            scanned_at=morning + dt.timedelta(minutes=4 * number),
+            scanned_at=context.at(dt.timedelta(minutes=4 * number)),
         )
         for number, household in enumerate(came)
         if household.registration_id not in checked_in
@@ -74,7 +73,8 @@ def _ceremony(activity: Activity, context) -> None:
         now=noon,
     )
     for number, household in enumerate(came[: len(came) // 2]):
-        moment = morning + dt.timedelta(minutes=20 + 5 * number)
+        offset = dt.timedelta(minutes=20 + 5 * number)
+        moment = context.at(offset)
         proxy = number == 3  # the head is in hospital: the son takes the keys
         action_id = _hand_over(
             activity, context, noon, _desk_of(household, desks), household, moment, proxy=proxy
@@ -93,7 +93,7 @@ def _ceremony(activity: Activity, context) -> None:
                 noon,
                 _desk_of(household, desks),
                 household,
-                moment + dt.timedelta(minutes=3),
+                context.at(offset + dt.timedelta(minutes=3)),
             )
 
 

@@ -134,15 +134,14 @@ def _fair(activity: Activity, context) -> None:
         stands.append((employer, made))
 
     seekers = [_register(activity, number) for number in range(SEEKERS)]
-    morning = context.morning
-    noon = morning + dt.timedelta(hours=3)
+    noon = context.until
     # Each seeker who came applies at two stands, one after the other.
     visits = []
     for number, seeker in enumerate(seekers[:SEEKERS_PRESENT]):
         for step in range(2):
             employer, postings = stands[(number * 5 + step * 7) % len(stands)]
-            moment = morning + dt.timedelta(minutes=6 * number + 20 * step)
-            visits.append((seeker, employer, postings[(number + step) % len(postings)], moment))
+            offset = dt.timedelta(minutes=6 * number + 20 * step)
+            visits.append((seeker, employer, postings[(number + step) % len(postings)], offset))
     judge_scans(
         borrowed_connection(),
         ActivityInfo.of(activity),
@@ -152,22 +151,22 @@ def _fair(activity: Activity, context) -> None:
                 client_scan_id=str(uuid.uuid4()),
                 registration_id=seeker.id,
                 booth_id=employer.booth_id,
-                scanned_at=moment,
+                scanned_at=context.at(offset),
             )
-            for seeker, employer, _posting, moment in visits
+            for seeker, employer, _posting, offset in visits
         ],
         channel="manual",
         now=noon,
     )
     stories = itertools.cycle(STORIES)
-    for seeker, employer, posting, moment in visits:
+    for seeker, employer, posting, offset in visits:
         application_id = _record(
             activity,
             context,
             noon,
             "apply",
             employer,
-            moment,
+            context.at(offset),
             registration_id=seeker.id,
             posting_id=posting.id,
         )["application_id"]
@@ -178,7 +177,7 @@ def _fair(activity: Activity, context) -> None:
                 noon,
                 "outcome",
                 employer,
-                moment + dt.timedelta(minutes=15 * later),
+                context.at(offset + dt.timedelta(minutes=15 * later)),
                 application_id=application_id,
                 status=status,
             )

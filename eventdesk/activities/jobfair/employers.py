@@ -131,6 +131,24 @@ def update_employer(employer: Employer, data: EmployerInput, *, actor: User | No
     return changed
 
 
+def delete_employer(employer: Employer, *, actor: User | None = None) -> None:
+    """Remove an employer entered by mistake, with its postings and their standing figures.
+    Its stand stays a booth of the fair, for the employer that takes its place.
+
+    :raises ServiceError: ``employer_has_applications`` (409).
+    """
+    applied = sa.select(Application.id).join(Posting).where(Posting.employer_id == employer.id).limit(1)
+    if db.session.scalar(applied):
+        raise ServiceError("employer_has_applications", status=409)
+    figures = [change for posting in employer.postings for change in fair_tally.posting_figures(posting, -1)]
+    tally.feed([*figures, *fair_tally.standing(employer.activity, employer.booth_id, employers=-1)])
+    audit.record(
+        "jobfair.employer_deleted", employer, user=actor, activity_id=employer.activity_id, name=employer.name
+    )
+    db.session.delete(employer)
+    db.session.flush()
+
+
 def _employer_values(activity: Activity, data: EmployerInput, exclude: Employer | None) -> dict:
     name = clean_line(_text(data.name), field="name", max_length=NAME_MAX_LENGTH)
     values = {

@@ -24,4 +24,5 @@ REASONS = {
     ),
     "invalid_yes_no": _l("Write 是 or 否 (yes or no)."),
     "posting_has_applications": _l("People have applied for this posting, so it cannot be deleted."),
+    "employer_has_applications": _l("People have applied at this employer's stand, so it cannot be deleted."),
 }

@@ -152,6 +152,7 @@ def _employer_page(activity: Activity, found: Employer, status: int = 200):
             activity=activity,
             employer=found,
             may_change=may_change_employer(current_user, found),
+            may_delete=can_manage_activity(current_user, activity),
             delete_form=DeleteForm(),
             texts=PostingTexts(),
         ),
@@ -172,6 +173,24 @@ def employer_edit(activity: Activity, employer_id: int):
     if ok:
         return redirect(back)
     return _form_page(form, _("Edit employer"), back, status, subtitle=found.name)
+
+
+@bp.post(f"{PREFIX}/employers/<int:employer_id>/delete")
+@fair_page(Need.manage)
+def employer_delete(activity: Activity, employer_id: int):
+    """Delete an employer entered by mistake, before anybody applied at its stand."""
+    found = _employer(activity, employer_id)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    try:
+        employers.delete_employer(found, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _employer_page(activity, found, error.status)
+    db.session.commit()
+    flash(_("The employer is deleted."), "success")
+    return redirect(url_for(".employers", activity_id=activity.id))
 
 
 # -- postings ---------------------------------------------------------------------------------

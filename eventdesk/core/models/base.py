@@ -67,6 +67,20 @@ class Base(so.DeclarativeBase):
     )
 
 
+class Archivable:
+    """Something made by mistake or no longer used, hidden from lists and forms but kept in reports.
+
+    Set up objects that other records refer to are archived rather than deleted.
+    """
+
+    #: When it was archived; empty while it is in use.
+    archived_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
 class BilingualName:
     """A Chinese name, an optional English one, and the one to show in the current language."""
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from eventdesk.core.models.base import Base, BilingualName, CreatedAt, intpk, str20
+from eventdesk.core.models.base import Archivable, Base, BilingualName, CreatedAt, intpk, str20
 from eventdesk.core.models.places import Department, Site
 
 activity_cooperator = sa.Table(
@@ -17,7 +17,7 @@ activity_cooperator = sa.Table(
 )
 
 
-class Event(BilingualName, Base):
+class Event(Archivable, BilingualName, Base):
     """The day or campaign (2026年扶贫日) that activities belong to."""
 
     __tablename__ = "event"
@@ -31,6 +31,10 @@ class Event(BilingualName, Base):
     ends_on: so.Mapped[dt.date]
     #: The demo event, which ``flask demo load`` may move and nothing else touches.
     is_demo: so.Mapped[bool] = so.mapped_column(default=False)
+    #: The city the event is held in (铜川市), as its written reports name it; empty: "the city".
+    city_name: so.Mapped[str | None] = so.mapped_column(sa.String(50))
+    #: Whom districts and departments send their written reports to (市脱贫攻坚办公室).
+    report_addressee: so.Mapped[str | None] = so.mapped_column(sa.String(100))
     created_at: so.Mapped[CreatedAt]
 
     activities: so.WriteOnlyMapped["Activity"] = so.relationship(back_populates="event")
@@ -44,7 +48,7 @@ class Event(BilingualName, Base):
         return moment.astimezone(self.zone).date()
 
 
-class Activity(BilingualName, Base):
+class Activity(Archivable, BilingualName, Base):
     """One kind of activity at one site on one day: the unit of check-in and counting."""
 
     __tablename__ = "activity"
@@ -91,7 +95,7 @@ class Activity(BilingualName, Base):
         return self.opens_at <= moment < self.closes_at
 
 
-class Booth(BilingualName, Base):
+class Booth(Archivable, BilingualName, Base):
     """A desk inside an activity: a department's table, an employer's stand, a service station."""
 
     __tablename__ = "booth"

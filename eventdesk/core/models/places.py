@@ -3,10 +3,10 @@
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from eventdesk.core.models.base import Base, BilingualName, intpk, str20
+from eventdesk.core.models.base import Archivable, Base, BilingualName, intpk, str20
 
 
-class District(BilingualName, Base):
+class District(Archivable, BilingualName, Base):
     """A district, county or new-area management committee (区县, 新区管委会); districts report too."""
 
     __tablename__ = "district"
@@ -20,7 +20,7 @@ class District(BilingualName, Base):
     sites: so.Mapped[list["Site"]] = so.relationship(back_populates="district")
 
 
-class Site(BilingualName, Base):
+class Site(Archivable, BilingualName, Base):
     """A place: a square, a venue, a village clinic, a resettlement estate."""
 
     __tablename__ = "site"
@@ -34,7 +34,7 @@ class Site(BilingualName, Base):
     district: so.Mapped[District] = so.relationship(back_populates="sites")
 
 
-class Department(BilingualName, Base):
+class Department(Archivable, BilingualName, Base):
     """A government department (市人社局 …): leads or cooperates in activities, staffs booths."""
 
     __tablename__ = "department"

@@ -184,6 +184,9 @@ def update_activity(
         "description": description,
     }
     values, site, lead, cooperators = _activity_values(activity.event, fields, exclude=activity)
+    taking_part = {lead.id, *(d.id for d in cooperators)}
+    if any(b.department_id is not None and b.department_id not in taking_part for b in activity.booths):
+        raise ServiceError("department_staffs_booth", field="cooperator_ids", status=409)
     old_day = activity.day
     changed = apply_changes(activity, values)
     tally.follow_activity_day(activity, old_day)
@@ -208,6 +211,27 @@ def _booth_values(activity: Activity, name, name_en, department_id, sort_order, 
     return values
 
 
+def _takes_part(activity: Activity, department_id: int | None) -> bool:
+    return (
+        department_id is None
+        or department_id == activity.lead_department_id
+        or any(d.id == department_id for d in activity.cooperators)
+    )
+
+
+def _staff_booth_with(activity: Activity, department_id: int | None, add_cooperator: bool, actor) -> None:
+    """A booth's department leads or cooperates in its activity, so that its staff reach the
+    activity and its report lists the activity under it; another one joins as cooperating, once
+    the organizer confirms it (`add_cooperator`)."""
+    if _takes_part(activity, department_id):
+        return
+    if not add_cooperator:
+        raise ServiceError("department_not_taking_part", field="department_id", status=409)
+    activity.cooperators.append(db.session.get(Department, department_id))
+    db.session.flush()
+    audit.record("activity.updated", activity, user=actor, changed=["cooperator_ids"])
+
+
 def create_booth(
     activity: Activity,
     *,
@@ -215,10 +239,16 @@ def create_booth(
     name_en: str | None = None,
     department_id: int | None = None,
     sort_order: int | None = None,
+    add_cooperator: bool = False,
     actor: User | None = None,
 ) -> Booth:
-    """A new desk inside an activity: a department's table, an employer's stand, a service station."""
+    """A new desk inside an activity: a department's table, an employer's stand, a service station.
+
+    :raises ServiceError: ``department_not_taking_part`` when its department neither leads nor
+        cooperates in the activity and `add_cooperator` does not confirm adding it.
+    """
     values = _booth_values(activity, name, name_en, department_id, sort_order, exclude=None)
+    _staff_booth_with(activity, values["department_id"], add_cooperator, actor)
     booth = Booth(activity_id=activity.id, **values)
     db.session.add(booth)
     db.session.flush()
@@ -233,10 +263,13 @@ def update_booth(
     name_en: str | None,
     department_id: int | None,
     sort_order: int | None,
+    add_cooperator: bool = False,
     actor: User | None = None,
 ) -> list[str]:
-    """Change a booth's names, department or place in the list."""
+    """Change a booth's names, department or place in the list (its department, as `create_booth`)."""
     values = _booth_values(booth.activity, name, name_en, department_id, sort_order, exclude=booth)
+    if values["department_id"] != booth.department_id:
+        _staff_booth_with(booth.activity, values["department_id"], add_cooperator, actor)
     changed = apply_changes(booth, values)
     record_update("booth.updated", booth, changed, actor)
     return changed

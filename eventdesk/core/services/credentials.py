@@ -51,21 +51,40 @@ def issue(
     return credential, token, code
 
 
-def enrol(code: str) -> tuple[ScannerCredential, str]:
+def _usable(credential: ScannerCredential | None) -> bool:
+    return credential is not None and credential.revoked_at is None and not credential.is_expired()
+
+
+def held_access(token: str | None) -> ScannerCredential | None:
+    """The credential a phone already scans with (its bearer token), while it is valid."""
+    if not token or len(token) > 128:
+        return None
+    credential = db.session.scalar(
+        sa.select(ScannerCredential).where(ScannerCredential.token_hash == tokens.token_digest(token))
+    )
+    return credential if _usable(credential) else None
+
+
+def enrol(code: str, *, held_token: str | None = None) -> tuple[ScannerCredential, str | None]:
     """Exchange a one-time enrolment code for the device's bearer token.
 
     The token issued with the credential stops working: the enrolled device holds the
-    only valid one. A used, expired or revoked code is refused.
+    only valid one. A used, expired or revoked code is refused, unless the phone opening
+    it already holds a valid access (`held_token`): a volunteer who opens the link again
+    from the chat it was sent in keeps that access, and no new token is issued (None).
     """
-    if not code or len(code) > 128:
-        raise ServiceError("enrol_code_used", status=400)
-    credential = db.session.scalar(
-        sa.select(ScannerCredential)
-        .where(ScannerCredential.enrol_code_hash == tokens.token_digest(code))
-        .with_for_update()
-    )
-    if credential is None or credential.revoked_at is not None or credential.is_expired():
-        raise ServiceError("enrol_code_used", status=400)
+    credential = None
+    if code and len(code) <= 128:
+        credential = db.session.scalar(
+            sa.select(ScannerCredential)
+            .where(ScannerCredential.enrol_code_hash == tokens.token_digest(code))
+            .with_for_update()
+        )
+    if not _usable(credential):
+        held = held_access(held_token)
+        if held is None:
+            raise ServiceError("enrol_code_used", status=400)
+        return held, None
     token = tokens.new_bearer_token()
     credential.token_hash = tokens.token_digest(token)
     credential.enrol_code_hash = None

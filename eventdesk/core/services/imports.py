@@ -14,11 +14,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from eventdesk.core import audit, identity, tabular
 from eventdesk.core.kinds import ImportKind, all_kinds, get_kind
-from eventdesk.core.models import Activity, Person, Registration, RegistrationSource, Scan, ScanResult, User
+from eventdesk.core.models import (
+    Activity,
+    Person,
+    PersonCategory,
+    Registration,
+    RegistrationSource,
+    Scan,
+    ScanResult,
+    User,
+)
 from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.scans.model import ActivityInfo, Scanner
 from eventdesk.core.scans.requests import ScanRequest
@@ -34,6 +44,28 @@ PEOPLE_COLUMNS = {
     "phone": ("手机号", "手机号码", "手机", "联系电话", "电话", "mobile", "phone number", "mobile number"),
     "id_number": ("身份证号", "身份证号码", "身份证", "公民身份号码", "id number", "id card number"),
     "village": ("村镇", "村", "乡镇", "村社区", "所在村", "township"),
+    "category": ("人员类别", "类别", "人员身份", "身份类别", "category", "person category"),
+}
+#: Person category → what a list writes for it (compared width-folded and case-insensitively).
+CATEGORY_WORDS = {
+    PersonCategory.registered_poor: (
+        "建档立卡贫困户",
+        "建档立卡贫困人口",
+        "建档立卡户",
+        "建档立卡",
+        "贫困户",
+        "registered poor household",
+        "member of a registered poor household",
+    ),
+    PersonCategory.low_income: ("低收入人口", "低收入户", "低收入家庭", "低收入", "low-income", "low income"),
+    PersonCategory.employment_difficulty: (
+        "就业困难人员",
+        "就业困难",
+        "difficulty finding work",
+        "person with difficulty finding work",
+    ),
+    PersonCategory.disabled: ("残疾人", "残疾", "person with a disability", "disabled"),
+    PersonCategory.general: ("普通群众", "一般群众", "群众", "其他", "general public", "general", "resident"),
 }
 CHECKIN_COLUMNS = {
     "name": PEOPLE_COLUMNS["name"],
@@ -66,6 +98,18 @@ class RowProblem:
         return reason_message(self.code)
 
 
+@dataclass(frozen=True)
+class RowRepeat:
+    """A row that repeats an earlier row of the same file: counted once, at the earlier row."""
+
+    row: int
+    first_row: int
+
+    @property
+    def message(self) -> str:
+        return gettext("Repeats row %(first)s of this file; counted once.", first=self.first_row)
+
+
 @dataclass
 class ImportReport:
     """What an import did, row by row."""
@@ -78,6 +122,8 @@ class ImportReport:
     #: Rows about someone already registered or already checked in (nothing changed).
     already: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    #: Rows that repeat an earlier row of the file (nothing more was done for them).
+    repeats: list[RowRepeat] = field(default_factory=list)
 
 
 class ImportRejected(ServiceError):
@@ -107,12 +153,25 @@ def import_people(
     table = tabular.read_table(data, columns)
     _require_columns(table, ("name", "phone"))
     report = ImportReport("people", rows=len(table.rows))
+    first_rows: dict[tuple[str, str], int] = {}
     for row in table.rows:
+        person = _person_key(row)
+        if person in first_rows:
+            report.repeats.append(RowRepeat(row.number, first_rows[person]))
+            continue
+        if person is not None:
+            first_rows[person] = row.number
+        try:
+            category = _category(row.text("category"))
+        except ServiceError as error:
+            report.problems.append(RowProblem(row.number, error.code, error.field))
+            continue
         request = registrations.RegistrationRequest(
             name=row.text("name") or "",
             phone=row.text("phone") or "",
             id_number=row.text("id_number"),
             village=row.text("village"),
+            category=category,
             consent=False,
             fields={field.name: row.values[field.name] for field in kind_fields if field.name in row.values},
             fields_from_text=True,
@@ -155,7 +214,7 @@ def import_checkins(
     connection = borrowed_connection()
 
     wanted: list[tuple[int, ScanRequest]] = []
-    seen: set[str] = set()
+    first_rows: dict[str, int] = {}
     for row in table.rows:
         try:
             registration_id = _registration_for(activity, row)
@@ -164,10 +223,10 @@ def import_checkins(
             report.problems.append(RowProblem(row.number, error.code, error.field))
             continue
         scan_id = paper_scan_id(activity.id, registration_id)
-        if scan_id in seen:  # the same person twice in one list
-            report.already += 1
+        if scan_id in first_rows:  # the same person twice in one list
+            report.repeats.append(RowRepeat(row.number, first_rows[scan_id]))
             continue
-        seen.add(scan_id)
+        first_rows[scan_id] = row.number
         request = ScanRequest(client_scan_id=scan_id, registration_id=registration_id, scanned_at=scanned_at)
         wanted.append((row.number, request))
 
@@ -199,6 +258,47 @@ def import_checkins(
             report.problems.append(RowProblem(number, outcome.reason or "malformed"))
     _finish(activity, report, skip_bad, actor)
     return report
+
+
+def preview_import(
+    spec: ImportKind, activity: Activity, data: bytes, *, actor: User | None = None
+) -> ImportReport:
+    """What importing `data` would do, row by row, with nothing kept: the import itself is run
+    (so the preview judges every row exactly as the import will) and then rolled back.
+
+    :raises ServiceError: what the import raises for the file as a whole (unreadable, a column
+        missing); bad rows are in the report.
+    """
+    try:
+        return spec.run(activity, data, skip_bad=True, actor=actor)
+    finally:
+        db.session.rollback()
+
+
+def _person_key(row: tabular.Row) -> tuple[str, str] | None:
+    """Who a row names, as registrations tell people apart; None when the row cannot say."""
+    try:
+        name = identity.normalise_name(row.text("name") or "")
+        return name, identity.normalise_phone(row.text("phone") or "")
+    except ServiceError:
+        return None
+
+
+_CATEGORIES = {
+    tabular.header_key(word): category for category, words in CATEGORY_WORDS.items() for word in words
+}
+
+
+def _category(text: str | None) -> str:
+    """A person category from a list's 人员类别 cell (a word or the category's code); empty: general."""
+    if text is None or not text.strip():
+        return PersonCategory.general
+    if text.strip() in PersonCategory.__members__:
+        return text.strip()
+    category = _CATEGORIES.get(tabular.header_key(text))
+    if category is None:
+        raise ServiceError("import_bad_category", field="category")
+    return category
 
 
 def paper_scan_id(activity_id: int, registration_id: int) -> str:
@@ -299,7 +399,10 @@ CORE_IMPORTS = (
         summary=_l(
             "%(rows)s rows: %(done)s registered, %(already)s already registered, %(skipped)s skipped."
         ),
-        help=_l("Register the people of a list (姓名 name, 手机号 phone, 身份证号 id_number, 村镇 village)."),
+        help=_l(
+            "Register the people of a list (姓名 name, 手机号 phone, 身份证号 id_number, 村镇 village, "
+            "人员类别 category: 建档立卡贫困户, 低收入人口, 就业困难人员, 残疾人 or 普通群众)."
+        ),
     ),
     ImportKind(
         name="checkins",

@@ -11,7 +11,7 @@ import zoneinfo
 
 import sqlalchemy as sa
 
-from eventdesk.core import audit
+from eventdesk.core import access, audit
 from eventdesk.core.models import Activity, Base, Department, District, Event, Site, User
 from eventdesk.core.text import clean_code, clean_line
 from eventdesk.errors import ServiceError
@@ -19,6 +19,7 @@ from eventdesk.extensions import db
 
 NAME_MAX_LENGTH = 100
 ADDRESS_MAX_LENGTH = 200
+CITY_NAME_MAX_LENGTH = 50
 SORT_ORDER_MAX = 9999
 # Far enough either way for any real event; keeps date arithmetic (the day after the last) safe.
 EARLIEST_DAY = dt.date(2000, 1, 1)
@@ -109,8 +110,16 @@ def day_bounds(first: dt.date, last: dt.date, timezone: str) -> tuple[dt.datetim
     )
 
 
-def _event_values(name, name_en, timezone, starts_on, ends_on, exclude: Event | None) -> dict:
+def _event_values(
+    name, name_en, timezone, starts_on, ends_on, city_name, report_addressee, exclude: Event | None
+) -> dict:
     values = clean_names(name, name_en)
+    values["city_name"] = clean_line(
+        city_name, field="city_name", max_length=CITY_NAME_MAX_LENGTH, required=False
+    )
+    values["report_addressee"] = clean_line(
+        report_addressee, field="report_addressee", max_length=NAME_MAX_LENGTH, required=False
+    )
     values["timezone"] = clean_timezone(timezone)
     values["starts_on"] = clean_day(starts_on, "starts_on")
     values["ends_on"] = clean_day(ends_on, "ends_on")
@@ -128,11 +137,16 @@ def create_event(
     timezone: str,
     starts_on: dt.date,
     ends_on: dt.date,
+    city_name: str | None = None,
+    report_addressee: str | None = None,
     is_demo: bool = False,
     actor: User | None = None,
 ) -> Event:
-    """A new event (2026年扶贫日): its names, time zone and first and last local day."""
-    values = _event_values(name, name_en, timezone, starts_on, ends_on, exclude=None)
+    """A new event (2026年扶贫日): its names, time zone, first and last local day, and the city and
+    addressee its written reports name (铜川市, 市脱贫攻坚办公室)."""
+    values = _event_values(
+        name, name_en, timezone, starts_on, ends_on, city_name, report_addressee, exclude=None
+    )
     event = Event(**values, is_demo=is_demo)
     db.session.add(event)
     db.session.flush()
@@ -148,13 +162,17 @@ def update_event(
     timezone: str,
     starts_on: dt.date,
     ends_on: dt.date,
+    city_name: str | None = None,
+    report_addressee: str | None = None,
     actor: User | None = None,
 ) -> list[str]:
     """Change an event; its dates must still hold every one of its activities.
 
     :raises ServiceError: ``activities_outside_dates`` when an activity would fall outside.
     """
-    values = _event_values(name, name_en, timezone, starts_on, ends_on, exclude=event)
+    values = _event_values(
+        name, name_en, timezone, starts_on, ends_on, city_name, report_addressee, exclude=event
+    )
     start, end = day_bounds(values["starts_on"], values["ends_on"], values["timezone"])
     outside = db.session.scalar(
         sa.select(Activity.id)
@@ -216,8 +234,15 @@ def update_district(
 # Sites -----------------------------------------------------------------------------------
 
 
-def _site_values(district_id, name, name_en, address, exclude: Site | None) -> dict:
+def _refuse_other_district(actor: User | None, district_id: int) -> None:
+    """A district organizer sets up the sites of their own districts only."""
+    if actor is not None and not access.is_city_wide(actor) and district_id not in access.district_ids(actor):
+        raise ServiceError("outside_scope", field="district_id", status=403)
+
+
+def _site_values(district_id, name, name_en, address, exclude: Site | None, actor: User | None) -> dict:
     district = get_or_refuse(District, district_id, "district_id")
+    _refuse_other_district(actor, district.id)
     values = {
         "district_id": district.id,
         **clean_names(name, name_en),
@@ -232,7 +257,7 @@ def create_site(
     *, district_id: int, name: str, name_en: str | None, address: str | None, actor: User | None = None
 ) -> Site:
     """A new place in a district: a square, a venue, a village clinic, a resettlement estate."""
-    site = Site(**_site_values(district_id, name, name_en, address, exclude=None))
+    site = Site(**_site_values(district_id, name, name_en, address, exclude=None, actor=actor))
     db.session.add(site)
     db.session.flush()
     audit.record("site.created", site, user=actor)
@@ -249,7 +274,9 @@ def update_site(
     actor: User | None = None,
 ) -> list[str]:
     """Change a site's district, names or address."""
-    changed = apply_changes(site, _site_values(district_id, name, name_en, address, exclude=site))
+    _refuse_other_district(actor, site.district_id)
+    values = _site_values(district_id, name, name_en, address, exclude=site, actor=actor)
+    changed = apply_changes(site, values)
     record_update("site.updated", site, changed, actor)
     return changed
 

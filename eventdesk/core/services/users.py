@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from eventdesk.core import audit, tokens
+from eventdesk.core import access, audit, tokens
 from eventdesk.core.languages import normalise_language
 from eventdesk.core.models import (
     Activity,
@@ -109,6 +109,22 @@ def _check_scopes(role: str, scopes: Scopes) -> set[tuple[str, int]]:
     return keys
 
 
+def _refuse_beyond_reach(actor: User | None, role: str, keys: set[tuple[str, int]]) -> None:
+    """Organizers hand out accounts inside their own scope: never an administrator's, and, when
+    the organizer is scoped, only accounts limited to what the organizer reaches."""
+    if actor is None or actor.role == Role.admin:
+        return
+    if actor.role != Role.organizer or role == Role.admin:
+        raise ServiceError("outside_scope", field="role", status=403)
+    if access.is_city_wide(actor):
+        return
+    if not keys:
+        raise ServiceError("outside_scope", field="district_ids", status=403)
+    for column, object_id in sorted(keys):
+        if not access.scope_within(actor, column, object_id):
+            raise ServiceError("outside_scope", field=f"{column}s", status=403)
+
+
 def _set_scopes(user: User, keys: set[tuple[str, int]]) -> bool:
     """Make the account's scopes exactly `keys`, keeping the rows that stay; whether any changed."""
     current = {}
@@ -140,6 +156,21 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
+def check_new_account(
+    email: str, role: str, *, district_codes: tuple[str, ...] = (), department_codes: tuple[str, ...] = ()
+) -> Scopes:
+    """What `create_user` checks before it needs a password: the e-mail is free, the role and the
+    district and department codes exist. Returns the scopes the codes name.
+    """
+    email = normalise_email(email)
+    role = _clean_role(role)
+    scopes = scopes_from_codes(district_codes, department_codes)
+    _check_scopes(role, scopes)
+    if find_user(email) is not None:
+        raise ServiceError("email_taken", field="email", status=409)
+    return scopes
+
+
 def create_user(
     email: str,
     *,
@@ -163,6 +194,7 @@ def create_user(
     check_password_strength(password)
     by_code = scopes_from_codes(district_codes, department_codes)
     keys = _check_scopes(role, scopes or Scopes()) | _check_scopes(role, by_code)
+    _refuse_beyond_reach(actor, role, keys)
     if find_user(email) is not None:
         raise ServiceError("email_taken", field="email", status=409)
     user = User(
@@ -193,6 +225,9 @@ def update_user(
     role = _clean_role(role)
     values = {"email": email, "name": _clean_user_name(name, email), "role": role, "active": bool(active)}
     keys = _check_scopes(role, scopes)
+    if actor is not None and not access.account_within(actor, user):
+        raise ServiceError("forbidden", status=403)
+    _refuse_beyond_reach(actor, role, keys)
     if actor is not None and actor.id == user.id and (role != Role.admin or not active):
         raise ServiceError("own_access", field="role" if role != Role.admin else "active", status=409)
     other = find_user(email)
