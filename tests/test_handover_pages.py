@@ -21,11 +21,12 @@ from tests.support.handover import (
     PROXY,
     SIGNATURE,
     build_ceremony,
+    confirm_import,
     handover,
     household_row,
+    preview_households,
     sheet_rows,
     stored_facts,
-    write_csv,
     write_xlsx,
 )
 from tests.support.openapi import check
@@ -288,7 +289,9 @@ def test_the_absent_list_downloads_as_xlsx_and_csv(app, ceremony):
     head, id_number = rows[0].index("户主"), rows[0].index("身份证号码")
     heads = sorted(row[head] for row in rows[1:])
     assert heads == ["户主3", "户主4", "户主6"]
-    assert ROWS[2]["id_number"] in {row[id_number] for row in rows}  # in full for those who manage the ceremony
+    assert ROWS[2]["id_number"] in {
+        row[id_number] for row in rows
+    }  # in full for those who manage the ceremony
     csv_text = organizer.get(f"{url}.csv").data.decode("utf-8-sig")
     assert "户主4" in csv_text
     assert "户主1" not in csv_text
@@ -387,27 +390,31 @@ def test_the_receipts_of_the_day_print_together(app, ceremony):
     assert client.get(f"{base(ceremony)}/receipts?date=yesterday").status_code == 400
 
 
-def test_an_organizer_uploads_households(app, ceremony):
+def test_an_organizer_uploads_households_on_the_activity_s_import_page(app, ceremony):
     client = signed_in(app, ceremony.organizer_email)
-    url = f"{base(ceremony)}/households/upload"
-    rows = [household_row(20), household_row(21, members="0"), household_row(22, "renovation")]
+    page = client.get(f"/manage/activities/{ceremony.activity}/imports").get_data(as_text=True)
+    assert "集中交钥匙仪式的安置户" in page
+    ceremony_page = client.get(base(ceremony)).get_data(as_text=True)
+    assert f'href="/manage/activities/{ceremony.activity}/imports"' in ceremony_page
+    rows = [
+        household_row(20),
+        household_row(21, members="0"),
+        household_row(20),
+        household_row(22, "renovation"),
+    ]
     before = stored_facts(app)
-    data = {"file": (io.BytesIO(write_xlsx(sheet_rows(rows))), "households.xlsx")}
-    response = client.post_form(url, data, content_type="multipart/form-data")
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
-    assert 'data-row="3" data-code="invalid_members"' in html
-    assert "什么都没有导入" in html
-    assert stored_facts(app) == before
+    preview = preview_households(client, ceremony.activity, write_xlsx(sheet_rows(rows)), "安置户.xlsx")
+    html = text_of(preview)
+    assert "请填写家庭人口：1到30之间的整数。" in html  # row 3
+    assert "第 4 行：与本文件第 2 行重复，只计一次。" in html
+    assert stored_facts(app) == before  # a preview keeps nothing
 
-    data = {"file": (io.BytesIO(write_csv(sheet_rows(rows))), "households.csv"), "skip_bad": "y"}
-    response = client.post_form(url, data, content_type="multipart/form-data")
-    assert response.status_code == 200
-    assert "邀请2户" in response.get_data(as_text=True)
+    response = confirm_import(client, ceremony.activity, preview, skip_bad=True)
+    assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Household)) == len(ROWS) + 2
     staff = signed_in(app, ceremony.desk_staff_email)
-    assert staff.get(url).status_code == 403
+    assert staff.get(f"/manage/activities/{ceremony.activity}/imports").status_code == 403
 
 
 def test_the_desk_s_actions_and_answers_as_the_api_describes_them(app, ceremony):

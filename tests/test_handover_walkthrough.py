@@ -14,7 +14,15 @@ from eventdesk.extensions import db
 from tests.support import factories
 from tests.support.api import Api, new_id
 from tests.support.client import Client
-from tests.support.handover import PROXY, SIGNATURE, household_row, sheet_rows, write_xlsx
+from tests.support.handover import (
+    PROXY,
+    SIGNATURE,
+    confirm_import,
+    household_row,
+    preview_households,
+    sheet_rows,
+    write_xlsx,
+)
 
 ROWS = [household_row(n, "relocation" if n % 3 else "renovation") for n in range(1, 9)]
 MEMBERS = {row["head_name"]: int(row["members"]) for row in ROWS}
@@ -99,14 +107,15 @@ def test_a_ceremony_walked_through(app, tmp_path):
     ceremony = Ceremony(app)
     ceremony.check()
 
-    # The organizer uploads the households; each head gets a ticket.
-    upload = ceremony.organizer.post_form(
-        f"{ceremony.base}/households/upload",
-        {"file": (io.BytesIO(write_xlsx(sheet_rows(ROWS))), "安置户名单.xlsx")},
-        content_type="multipart/form-data",
-    )
-    assert upload.status_code == 200
-    assert "邀请8户" in text_of(upload.get_data(as_text=True))
+    # The organizer uploads the households on the activity's import page; each head gets a ticket.
+    data = write_xlsx(sheet_rows(ROWS))
+    preview = preview_households(ceremony.organizer, ceremony.activity, data, "安置户名单.xlsx")
+    assert re.search(r'data-count="done">8<', preview)
+    ceremony.check()  # a preview keeps nothing
+    done = confirm_import(ceremony.organizer, ceremony.activity, preview)
+    assert done.status_code == 302
+    landed = text_of(ceremony.organizer.get(done.headers["Location"]).get_data(as_text=True))
+    assert "邀请8户" in landed
     ceremony.expect(registered=8, households_invited=8)
 
     # The letters are printed: one a page, each with its QR code and ticket code.
@@ -118,12 +127,9 @@ def test_a_ceremony_walked_through(app, tmp_path):
         ceremony.codes[head] = re.search(r'class="code">([A-Z0-9 ]+)<', page).group(1)
         assert "<svg" in page
     # The same list imported again invites nobody twice.
-    again = ceremony.organizer.post_form(
-        f"{ceremony.base}/households/upload",
-        {"file": (io.BytesIO(write_xlsx(sheet_rows(ROWS))), "安置户名单.xlsx")},
-        content_type="multipart/form-data",
-    )
-    assert "已邀请过8户" in text_of(again.get_data(as_text=True))
+    again = preview_households(ceremony.organizer, ceremony.activity, data, "安置户名单.xlsx")
+    assert re.search(r'data-count="already">8<', again)
+    assert confirm_import(ceremony.organizer, ceremony.activity, again).status_code == 302
     ceremony.check()
 
     # Morning: three heads come in with their letters.

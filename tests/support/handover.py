@@ -4,6 +4,7 @@ stored facts read back."""
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -175,6 +176,27 @@ def sheet_rows(rows) -> list[list[str]]:
         values[5] = PROGRAMME_NAMES.get(values[5], values[5])
         table.append(values)
     return table
+
+
+def preview_households(client, activity_id: int, data: bytes, filename: str) -> str:
+    """Upload a list of households on the activity's import page; the preview's HTML."""
+    imports = f"/manage/activities/{activity_id}/imports"
+    response = client.post_form(
+        f"{imports}/households/preview",
+        {"file": (io.BytesIO(data), filename)},
+        form_url=imports,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def confirm_import(client, activity_id: int, preview: str, *, skip_bad: bool = False):
+    """Import the previewed file (its good rows only, with `skip_bad`), as its button does."""
+    content = re.search(r'name="content"[^>]*value="([^"]+)"', preview).group(1)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', preview).group(1)
+    body = {"csrf_token": token, "content": content, "filename": "", "skip_bad": "y" if skip_bad else ""}
+    return client.http.post(f"/manage/activities/{activity_id}/imports/households", data=body)
 
 
 def write_csv(rows) -> bytes:

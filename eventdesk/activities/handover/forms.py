@@ -1,10 +1,9 @@
-"""The ceremony's forms: keys handed over at the desk, an undo, the letter's wording, a list of
-households to upload. They carry what was typed; the services judge it."""
+"""The ceremony's forms: keys handed over at the desk, an undo, the letter's wording. They carry
+what was typed; the services judge it."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -68,8 +67,3 @@ class LetterForm(FlaskForm):
         render_kw={"rows": 4},
         description=_l("One item a line."),
     )
-
-
-class UploadForm(FlaskForm):
-    file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired()])
-    skip_bad = BooleanField(_l("Skip bad rows and import the others"))

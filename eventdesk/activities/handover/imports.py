@@ -4,7 +4,8 @@ Chinese or English headers.
 Every row goes through the service the demo uses too, in a savepoint of its own, and is
 reported by its row number when refused. When any row is bad nothing is kept (the caller rolls
 back), unless bad rows are to be skipped. A row about a household already invited (the same
-head at the same home) changes nothing: importing the same list twice invites nobody twice.
+head at the same home) changes nothing: importing the same list twice invites nobody twice; a
+row repeating an earlier row of the file is reported as a repeat.
 """
 
 from flask_babel import lazy_gettext as _l
@@ -14,7 +15,7 @@ from eventdesk.activities.handover.vocabulary import KIND_NAME
 from eventdesk.core import audit, tabular
 from eventdesk.core.kinds import ImportKind
 from eventdesk.core.models import Activity, User
-from eventdesk.core.services.imports import ImportRejected, ImportReport, RowProblem
+from eventdesk.core.services.imports import ImportRejected, ImportReport, RowProblem, RowRepeat
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 
@@ -45,8 +46,14 @@ def import_households(
         if name not in table.columns:
             raise ServiceError("import_missing_column", field=name)
     report = ImportReport("households", rows=len(table.rows))
+    first_rows: dict[tuple, int] = {}
     for row in table.rows:
         given = households.HouseholdInput(**{name: row.text(name) for name in HOUSEHOLD_COLUMNS})
+        same = _same_household(given)
+        if same in first_rows:
+            report.repeats.append(RowRepeat(row.number, first_rows[same]))
+            continue
+        first_rows[same] = row.number
         try:
             with db.session.begin_nested():
                 _household, added = households.invite_household(activity, given, actor=actor)
@@ -69,6 +76,14 @@ def import_households(
         skipped=len(report.problems),
     )
     return report
+
+
+def _same_household(given: households.HouseholdInput) -> tuple:
+    """What tells a row repeating an earlier one: the same head at the same home, however spaced."""
+    return tuple(
+        " ".join((value or "").split())
+        for value in (given.head_name, given.phone, given.settlement, given.building, given.unit)
+    )
 
 
 IMPORTS = (

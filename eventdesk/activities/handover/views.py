@@ -1,5 +1,6 @@
 """The ceremony's pages: the organizers' page with its live lists, the handover desk, invitation
-letters and their wording, receipts, and the households' upload."""
+letters and their wording, and receipts. Households are uploaded on the activity's import page
+(the core's), by the same import as ``flask import households``."""
 
 import base64
 import datetime as dt
@@ -13,8 +14,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from eventdesk.activities.handover import letters, queries
-from eventdesk.activities.handover.forms import HandoverForm, LetterForm, UndoForm, UploadForm
-from eventdesk.activities.handover.imports import import_households
+from eventdesk.activities.handover.forms import HandoverForm, LetterForm, UndoForm
 from eventdesk.activities.handover.models import Handover
 from eventdesk.activities.handover.vocabulary import KIND_NAME, PROGRAMMES, RECIPIENTS, label_of
 from eventdesk.auth.permissions import activity_page
@@ -26,7 +26,6 @@ from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.scans.counts import activity_counts
 from eventdesk.core.scans.model import Scanner
 from eventdesk.core.scans.requests import looks_like_token, token_from_presented
-from eventdesk.core.services.imports import ImportRejected
 from eventdesk.core.tokens import normalise_ticket_code
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
@@ -353,38 +352,3 @@ def receipts(activity: Activity):
     rows = queries.handovers_on(activity, day)
     pages = _receipt_pages(activity, rows)
     return render_template("handover/receipts.html", activity=activity, rows=rows, pages=pages, day=day)
-
-
-# -- households ----------------------------------------------------------------------------------
-
-
-@bp.route(f"{PREFIX}/households/upload", methods=["GET", "POST"], endpoint="upload")
-@ceremony_page(Need.manage)
-def upload(activity: Activity):
-    """Invite the households of a spreadsheet (the same import as ``flask import households``)."""
-    form = UploadForm()
-    report, problems, status = None, [], 200
-    if form.validate_on_submit():
-        try:
-            report = import_households(
-                activity, form.file.data.read(), skip_bad=form.skip_bad.data, actor=current_user
-            )
-        except ImportRejected as rejected:
-            db.session.rollback()
-            problems, status = rejected.report.problems, 422
-            flash(rejected.message, "error")
-        except ServiceError as error:
-            db.session.rollback()
-            form.file.errors = [*form.file.errors, error.message]
-            status = error.status
-        else:
-            db.session.commit()
-            problems = report.problems
-    elif form.is_submitted():
-        status = 400
-    return (
-        render_template(
-            "handover/upload.html", activity=activity, form=form, report=report, problems=problems
-        ),
-        status,
-    )
