@@ -71,3 +71,10 @@ def test_the_demo_ceremony(app, run_cli):
         }
         assert days == {ceremony.day}
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Household)) == len(rows)
+        # Receipts tell the moved day: a handover's time is its action's.
+        handed_on = {
+            row.handed_over_at.astimezone(ceremony.event.zone).date()
+            for row in queries.households(ceremony)
+            if row.handover
+        }
+        assert handed_on == {ceremony.day}

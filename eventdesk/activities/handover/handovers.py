@@ -58,8 +58,6 @@ def record_handover(context: ActionContext) -> ActionOutcome:
         proxy_relation=proxy_relation,
         proxy_id_tail=proxy_id_tail,
         signature=image_bytes(fields["signature"]),
-        signed_at=context.counted_at,
-        signed_by=context.device[:100],
     )
     try:
         with db.session.begin_nested():

@@ -87,10 +87,7 @@ class Handover(Base):
     #: The last 4 characters of the proxy's ID number: enough to check a card, no more.
     proxy_id_tail: so.Mapped[str | None] = so.mapped_column(sa.String(4))
     #: The recipient's signature, drawn on the desk's screen (PNG).
-    signature: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary)
-    signed_at: so.Mapped[dt.datetime]
-    #: Who took the signature: the staff member's name or the scanner device's label.
-    signed_by: so.Mapped[str100]
+    signature: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
     voided_at: so.Mapped[dt.datetime | None]
 
     household: so.Mapped[Household] = so.relationship()

@@ -31,7 +31,9 @@ class HouseholdRow:
     registration: Registration
     person: Person
     handover: Handover | None
+    #: The handover's time and who recorded it (a staff member's name, a device's label): the action's.
     handed_over_at: dt.datetime | None
+    handed_over_by: str | None
 
     @property
     def state(self) -> str:
@@ -59,7 +61,7 @@ def households(activity: Activity, *conditions) -> list[HouseholdRow]:
     """The ceremony's households, by settlement, building and unit (`home_order`)."""
     live = so.aliased(Handover)
     statement = (
-        sa.select(Household, Registration, Person, live, Action.counted_at)
+        sa.select(Household, Registration, Person, live, Action.counted_at, Action.device)
         .join(Registration, Registration.id == Household.registration_id)
         .join(Person, Person.id == Registration.person_id)
         .outerjoin(live, sa.and_(live.household_id == Household.id, live.voided_at.is_(None)))
