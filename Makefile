@@ -4,16 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 INSTALLED := $(VENV)/.installed
+# What the browser tests inject into pages (axe-core), pinned by its lockfile.
+BROWSER_TOOLS := tests/browser-tools/node_modules/.package-lock.json
 
 .PHONY: install catalogs run demo serve test lint messages clean
 
-install: $(INSTALLED) catalogs
+install: $(INSTALLED) catalogs $(BROWSER_TOOLS)
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(INSTALLED)
+
+$(BROWSER_TOOLS): tests/browser-tools/package.json tests/browser-tools/package-lock.json
+	npm ci --prefix tests/browser-tools --no-audit --no-fund --loglevel=error
 
 # The app reads compiled catalogs; they are built from the committed .po files.
 catalogs: $(INSTALLED)
@@ -36,4 +41,4 @@ messages: $(INSTALLED)
 	$(BIN)/python scripts/catalogs.py update
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/browser-tools/node_modules

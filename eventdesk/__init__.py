@@ -9,7 +9,7 @@ from eventdesk import i18n
 from eventdesk.config import load_config
 from eventdesk.core import languages
 from eventdesk.core.database import configure_engine, reset_write_intent, set_write_intent
-from eventdesk.extensions import babel, csrf, db, login_manager, migrate
+from eventdesk.extensions import babel, compress, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
         locale_selector=i18n.select_locale,
     )
     ratelimit.init_app(app)
+    compress.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
