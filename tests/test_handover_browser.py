@@ -40,6 +40,13 @@ def test_a_head_signs_on_the_desk_s_screen_and_takes_the_keys(app, live_server, 
         page.wait_for_selector("canvas")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_SCREEN["width"]
 
+        # The proxy's fields only when a proxy takes the keys.
+        assert page.locator(".proxy-fields").is_hidden()
+        page.get_by_label("代领人", exact=True).check()
+        assert page.locator(".proxy-fields").is_visible()
+        page.get_by_label("户主本人").check()
+        assert page.locator(".proxy-fields").is_hidden()
+
         pad = page.locator(".signature-pad canvas")
         pad.scroll_into_view_if_needed()
         box = pad.bounding_box()
