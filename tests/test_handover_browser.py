@@ -1,6 +1,6 @@
 """At the handover desk, on a phone-sized screen in a real browser against a real server: the
-letter's code is scanned (typed), the head signs with a finger on the pad, one tap hands the keys
-over; the signature kept is the one drawn, and the receipt shows it."""
+letter's code is scanned (typed) and the household is present, the head signs with a finger on the
+pad, one tap hands the keys over; the signature kept is the one drawn, and the receipt shows it."""
 
 import io
 
@@ -38,6 +38,7 @@ def test_a_head_signs_on_the_desk_s_screen_and_takes_the_keys(app, live_server, 
         page.get_by_label("邀请函票码").fill(code)
         page.get_by_label("邀请函票码").press("Enter")
         page.wait_for_selector("canvas")
+        assert page.locator("[data-present]").get_attribute("data-present") == "yes"  # present once scanned
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_SCREEN["width"]
 
         # The proxy's fields only when a proxy takes the keys.

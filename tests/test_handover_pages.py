@@ -25,6 +25,7 @@ from tests.support.handover import (
     handover,
     household_row,
     preview_households,
+    scan_letter,
     sheet_rows,
     stored_facts,
     write_xlsx,
@@ -79,9 +80,17 @@ def handed_over(app, ceremony, head) -> Handover | None:
 def test_the_desk_finds_a_household_by_letter_name_or_id_tail(app, ceremony):
     client = signed_in(app, ceremony.desk_staff_email)
     desk = ceremony.desk()
-    by_letter = client.get(f"{base(ceremony)}/desk?booth={desk}&ticket=http://x/t/{ceremony.ticket('户主3')}")
-    assert by_letter.status_code == 200
+    scanned = scan_letter(client, ceremony.activity, desk, f"http://x/t/{ceremony.ticket('户主3')}")
+    assert scanned.status_code == 302
+    by_letter = client.get(scanned.headers["Location"])
     html = by_letter.get_data(as_text=True)
+    # Scanned at the desk, the household is present (checked in by a visit at the desk).
+    assert 'data-present="yes"' in html
+    with app.app_context():
+        figures = tally_service.stored()
+        assert figures == tally_service.facts()
+        assert sum(v for k, v in figures.items() if k[3] == "households_present") == 1
+        assert sum(v for k, v in figures.items() if k[3] == "visits" and k[2] == desk) == 1
     assert f'data-household="{ceremony.households["户主3"][2]}"' in html
     assert "户主3" in html
     assert "阳光新村" in html
@@ -99,8 +108,15 @@ def test_the_desk_finds_a_household_by_letter_name_or_id_tail(app, ceremony):
     by_name = text_of(client.get(f"{base(ceremony)}/desk?booth={desk}&q=户主4").get_data(as_text=True))
     assert "户主4" in by_name
     assert "户主2" not in by_name
-    nobody = client.get(f"{base(ceremony)}/desk?booth={desk}&ticket=ZZZZZZZZ").get_data(as_text=True)
-    assert "未找到安置户" in nobody
+    before = stored_facts(app)
+    nobody = scan_letter(client, ceremony.activity, desk, "ZZZZZZZZ")
+    assert nobody.status_code == 404
+    assert "未找到安置户" in nobody.get_data(as_text=True)
+    assert stored_facts(app) == before
+    # A household found by name is shown, not yet present.
+    household = ceremony.households["户主4"][2]
+    chosen = client.get(f"{base(ceremony)}/desk?booth={desk}&household={household}").get_data(as_text=True)
+    assert 'data-present="no"' in chosen
 
 
 def test_keys_handed_to_the_head_with_a_signature_then_a_receipt(app, ceremony):

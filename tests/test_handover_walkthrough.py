@@ -20,6 +20,7 @@ from tests.support.handover import (
     confirm_import,
     household_row,
     preview_households,
+    scan_letter,
     sheet_rows,
     write_xlsx,
 )
@@ -86,12 +87,13 @@ class Ceremony:
         assert int(tiles["households_present"]) == self.expected["households_present"]
 
     def desk_form(self, code):
-        page = self.desk_staff.get(f"{self.base}/desk?booth={self.desk}&ticket={code}")
-        assert page.status_code == 200
-        html = page.get_data(as_text=True)
+        scanned = scan_letter(self.desk_staff, self.activity, self.desk, code)
+        assert scanned.status_code == 302
+        url = scanned.headers["Location"]
+        html = self.desk_staff.get(url).get_data(as_text=True)
         household = re.search(r'id="household" data-household="(\d+)"', html).group(1)
         action_id = re.search(r'name="client_action_id"[^>]*value="([^"]+)"', html).group(1)
-        return household, action_id, f"{self.base}/desk?booth={self.desk}&ticket={code}"
+        return household, action_id, url
 
     def hand_over_at_desk(self, head, **form):
         household, action_id, url = self.desk_form(self.codes[head])

@@ -178,6 +178,18 @@ def sheet_rows(rows) -> list[list[str]]:
     return table
 
 
+def scan_letter(client, activity_id: int, desk_id: int, presented: str):
+    """The desk's page, as a letter is scanned into it (or its code typed): the scan's response."""
+    desk = f"/manage/activities/{activity_id}/handover/desk?booth={desk_id}"
+    page = client.get(desk).get_data(as_text=True)
+    scan_id = re.search(r'name="client_scan_id"[^>]*value="([^"]+)"', page).group(1)
+    return client.post_form(
+        f"/manage/activities/{activity_id}/handover/desk/scan?booth={desk_id}",
+        {"client_scan_id": scan_id, "ticket": presented},
+        form_url=desk,
+    )
+
+
 def preview_households(client, activity_id: int, data: bytes, filename: str) -> str:
     """Upload a list of households on the activity's import page; the preview's HTML."""
     imports = f"/manage/activities/{activity_id}/imports"

@@ -2,22 +2,25 @@
 handed to the head or a proxy who signs on the screen, and an undo with a reason; recorded with
 the core's action service, as the scanner records them."""
 
+import uuid
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from eventdesk.activities.handover import queries
-from eventdesk.activities.handover.forms import HandoverForm, UndoForm
+from eventdesk.activities.handover.forms import HandoverForm, LetterScanForm, UndoForm
 from eventdesk.activities.handover.models import Handover
+from eventdesk.activities.handover.presence import visit_desk
 from eventdesk.activities.handover.views import PREFIX, bp, ceremony_page
 from eventdesk.core.access import can_manage_activity, can_work_at
 from eventdesk.core.actions import ActionRequest, new_action_id, record_action, void_action
-from eventdesk.core.models import Action, ActionVoid, Activity, Booth, Registration
+from eventdesk.core.models import Action, ActionVoid, Activity, Booth, Registration, ScanResult
 from eventdesk.core.scans.model import Scanner
 from eventdesk.core.scans.requests import looks_like_token, token_from_presented
 from eventdesk.core.tokens import normalise_ticket_code
-from eventdesk.errors import ServiceError
+from eventdesk.errors import ServiceError, reason_message
 from eventdesk.extensions import db
 from eventdesk.web import id_arg
 
@@ -39,14 +42,8 @@ def _desk(activity: Activity) -> Booth | None:
     abort(403 if any(booth.id == chosen for booth in activity.booths) else 404)
 
 
-def _presented(activity: Activity) -> queries.HouseholdRow | None:
-    """The household chosen: by id (from a search), or by its head's scanned or typed ticket."""
-    household_id = id_arg("household")
-    if household_id is not None:
-        return queries.household_row(activity, household_id)
-    presented = (request.args.get("ticket") or "").strip()[:2048]
-    if not presented:
-        return None
+def _household_of_ticket(activity: Activity, presented: str) -> queries.HouseholdRow | None:
+    """The household whose head holds the ticket scanned (its address or token) or typed (its code)."""
     token = token_from_presented(presented)
     if looks_like_token(token):
         condition = Registration.token == token
@@ -81,8 +78,8 @@ def _render_desk(
             desks=_desks(activity),
             desk=desk,
             chosen=chosen,
-            ticket_asked=bool(request.args.get("ticket")),
             query=query,
+            scan_form=LetterScanForm(formdata=None, data={"client_scan_id": str(uuid.uuid4())}),
             matches=queries.find(activity, query) if query and chosen is None else [],
             form=form,
             undo_form=UndoForm(),
@@ -99,11 +96,45 @@ def _render_desk(
 def desk(activity: Activity):
     """Scan the letter (or find the household by name or ID tail), then hand the keys over."""
     chosen_desk = _desk(activity)
-    chosen = _presented(activity)
+    household_id = id_arg("household")
+    chosen = queries.household_row(activity, household_id) if household_id else None
     form = None
     if chosen is not None and chosen.handover is None:
         form = HandoverForm(formdata=None, data={"client_action_id": new_action_id()})
     return _render_desk(activity, chosen_desk, chosen, form)
+
+
+@bp.post(f"{PREFIX}/desk/scan", endpoint="scan")
+@ceremony_page()
+def scan(activity: Activity):
+    """The letter scanned at the desk: the household is present (checked in), then shown for its keys."""
+    chosen_desk = _desk(activity)
+    form = LetterScanForm()
+    if not form.validate_on_submit():
+        flash(_("Scan the letter, or type its code"), "error")
+        return _render_desk(activity, chosen_desk, None, None, 400)
+    chosen = _household_of_ticket(activity, form.ticket.data.strip())
+    if chosen is None:
+        flash(_("No household found: this is not a letter of this ceremony, or nobody matches."), "error")
+        return _render_desk(activity, chosen_desk, None, None, 404)
+    if chosen_desk is None:
+        flash(_("Choose the desk first."), "error")
+        return _render_desk(activity, None, chosen, None, 400)
+    outcome = visit_desk(
+        activity,
+        chosen.registration,
+        chosen_desk,
+        Scanner.for_user(current_user),
+        client_scan_id=form.client_scan_id.data,
+    )
+    db.session.commit()
+    if outcome.result == ScanResult.rejected:
+        # Too late or too early to be present (keys taken to the household later): say so, go on.
+        flash(reason_message(outcome.reason), "error")
+    url = url_for(
+        "handover.desk", activity_id=activity.id, booth=chosen_desk.id, household=chosen.household.id
+    )
+    return redirect(url)
 
 
 @bp.post(f"{PREFIX}/desk/<int:household_id>", endpoint="hand_over")

@@ -11,6 +11,22 @@ from eventdesk.activities.handover.vocabulary import HEAD, RECIPIENTS
 from eventdesk.core.actions import REASON_MAX_LENGTH
 
 
+class LetterScanForm(FlaskForm):
+    """A household's letter scanned (a scanner types it and presses Enter) or its code typed."""
+
+    client_scan_id = HiddenField(validators=[DataRequired(), Length(max=64)])
+    ticket = StringField(
+        _l("Letter's code"),
+        validators=[DataRequired(), Length(max=2048)],
+        render_kw={
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "autofocus": True,
+            "placeholder": _l("Scan the letter, or type its code"),
+        },
+    )
+
+
 class HandoverForm(FlaskForm):
     """Keys handed to the head (the default: one tap to sign, one to confirm) or a named proxy."""
 

@@ -17,14 +17,12 @@ import sqlalchemy as sa
 from eventdesk.activities.handover import tally as ceremony_tally
 from eventdesk.activities.handover.households import household_of
 from eventdesk.activities.handover.models import Handover, Household
+from eventdesk.activities.handover.presence import visit_desk
 from eventdesk.activities.handover.vocabulary import PROXY
 from eventdesk.core.fields import image_bytes
 from eventdesk.core.kinds import ActionContext, ActionOutcome
 from eventdesk.core.models import Registration, utcnow
-from eventdesk.core.rawdb import borrowed_connection
-from eventdesk.core.scans.model import ActivityInfo, Scanner
-from eventdesk.core.scans.requests import ScanRequest
-from eventdesk.core.scans.service import judge_scans
+from eventdesk.core.scans.model import Scanner
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 
@@ -34,8 +32,6 @@ SIGNATURE_MAX_BYTES = 100_000
 _ID_TAIL = re.compile(r"\d{3}[\dX]")
 #: The check-in a handover makes gets the scan id uuid5(namespace, action id): one per action.
 CHECK_IN_NAMESPACE = uuid.UUID("6f1c3e0a-4b7d-4f4e-9a51-2d8c0b6e7a13")
-#: Recorded as the channel of those check-ins.
-DESK_CHANNEL = "manual"
 
 
 def record_handover(context: ActionContext) -> ActionOutcome:
@@ -110,20 +106,14 @@ def _check_in(context: ActionContext) -> None:
     )
     if checked_in_at is not None or not activity.opens_at <= context.counted_at < activity.closes_at:
         return
-    request = ScanRequest(
-        client_scan_id=str(uuid.uuid5(CHECK_IN_NAMESPACE, str(context.action_id))),
-        registration_id=registration.id,
-        booth_id=context.booth.id,
-        scanned_at=context.counted_at,
-    )
     scanner = Scanner(label=context.device, credential_id=context.credential_id, user_id=context.user_id)
     # The visit is part of the action: judged at the action's time, however late it was sent.
-    judge_scans(
-        borrowed_connection(),
-        ActivityInfo.of(activity),
+    visit_desk(
+        activity,
+        registration,
+        context.booth,
         scanner,
-        [request],
-        channel=DESK_CHANNEL,
-        now=context.counted_at,
+        client_scan_id=str(uuid.uuid5(CHECK_IN_NAMESPACE, str(context.action_id))),
+        at=context.counted_at,
     )
     db.session.expire(registration, ["checked_in_at", "inside"])
