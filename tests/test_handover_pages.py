@@ -315,6 +315,15 @@ def test_the_absent_list_downloads_as_xlsx_and_csv(app, ceremony):
     assert "户主4" in csv_text
     assert "户主1" not in csv_text
     assert "户主2" not in csv_text
+    # Every household with where its keys stand.
+    every = organizer.get(f"/reports/activities/{ceremony.activity}/lists/households.csv").data.decode(
+        "utf-8-sig"
+    )
+    lines = {line.split(",")[4]: line for line in every.splitlines()[1:]}
+    assert "已到场，待领钥匙" in lines["户主1"]
+    assert "已领钥匙" in lines["户主2"]
+    assert "户主本人" in lines["户主2"]
+    assert "未到场" in lines["户主3"]
     # Desk staff read it masked.
     staff = signed_in(app, ceremony.desk_staff_email)
     masked = staff.get(f"{url}.csv").data.decode("utf-8-sig")

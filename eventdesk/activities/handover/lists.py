@@ -14,7 +14,7 @@ from eventdesk.reports.registry import ListExport
 
 STATE_LABELS = {
     queries.PRESENT: _l("Present, waiting for their keys"),
-    queries.HANDED_OVER: _l("Keys handed over"),
+    queries.HANDED_OVER: _l("Keys received"),
     queries.ABSENT: _l("Absent"),
 }
 
