@@ -5,6 +5,9 @@ message, the JSON API answers ``{"error": {"code": "capacity_full", "message": â
 Codes never change; messages are translated at the edge (``Accept-Language``).
 """
 
+import contextlib
+from collections.abc import Iterator
+
 from flask_babel import lazy_gettext as _l
 
 #: Every reason code EventDesk answers with, and what it tells a person.
@@ -95,6 +98,10 @@ REASONS = {
     "department_staffs_booth": _l(
         "A department that staffs a booth of this activity must stay its lead or a cooperating department."
     ),
+    "in_use": _l(
+        "Other records refer to this, so it cannot be deleted. Archive it instead: it leaves the "
+        "lists and forms and stays in the reports."
+    ),
     "outside_scope": _l("This is outside the districts and departments you are responsible for."),
     "admin_not_scoped": _l("Administrators reach everything: remove the limits or choose another role."),
     "own_access": _l("You cannot remove your own administrator role or deactivate your own account."),
@@ -168,3 +175,41 @@ class ServiceError(Exception):
             error["field"] = self.field
         error.update(self.detail)
         return {"error": error}
+
+
+class ServiceErrors(ServiceError):
+    """Several refusals of one change, given together, so that a form shows every field at fault
+    at once. It reads as its first refusal; the API adds them all as ``errors``."""
+
+    def __init__(self, errors: list[ServiceError]):
+        first = errors[0]
+        super().__init__(first.code, status=first.status, field=first.field, **first.detail)
+        self.errors = errors
+
+    def to_json(self) -> dict:
+        answer = super().to_json()
+        answer["error"]["errors"] = [error.to_json()["error"] for error in self.errors]
+        return answer
+
+
+class Refusals:
+    """Runs checks that do not depend on each other and raises all their refusals at once."""
+
+    def __init__(self):
+        self.errors: list[ServiceError] = []
+
+    @contextlib.contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except ServiceError as error:
+            self.errors.append(error)
+
+    def add(self, error: ServiceError) -> None:
+        self.errors.append(error)
+
+    def raise_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ServiceErrors(self.errors)

@@ -159,6 +159,14 @@ def url_for_page(page: int) -> str:
     return _current_url(page=page)
 
 
+def url_showing_archived(shown: bool) -> str:
+    """The current list showing its archived entries (`shown`) or those in use, from its first page."""
+    args = {name: value for name, value in request.args.items() if name not in ("page", "archived")}
+    if shown:
+        args["archived"] = "1"
+    return url_for(request.endpoint or "health.healthz", **(request.view_args or {}), **args)
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(ServiceError, _handle_service_error)
@@ -172,6 +180,7 @@ def init_app(app: Flask) -> None:
         url_with_language=url_with_language,
         url_with_comfort=url_with_comfort,
         url_for_page=url_for_page,
+        url_showing_archived=url_showing_archived,
         kind_label=kind_label,
         kind_registration_notice=kind_registration_notice,
         declared_inputs=declared_inputs,

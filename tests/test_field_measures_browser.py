@@ -165,3 +165,50 @@ def test_axe_finds_nothing_serious_on_any_kind_of_page(live_server, launch_chrom
         summary = ", ".join(described) or "none"
         print(f"  {name:<15} {summary}")
     assert {name: violations for name, violations in found.items() if violations} == {}
+
+
+#: In the large-type mode: body text, hint text (never smaller than the body) and the smallest
+#: touch target, as the page lays them out.
+LARGE_TYPE_FACTS = """() => {
+    const px = (element) => parseFloat(getComputedStyle(element).fontSize);
+    const body = px(document.body);
+    const hints = [...document.querySelectorAll('.help, .muted, .small, .notice li, label, dd, dt, p')]
+        .filter((e) => e.offsetParent !== null && e.textContent.trim());
+    const targets = [...document.querySelectorAll('a[href], button, input, select, textarea, summary')]
+        .filter((e) => e.offsetParent !== null && e.type !== 'hidden');
+    const smallest = targets.map((e) => {
+        const choice = e.type === 'checkbox' || e.type === 'radio';
+        const box = choice && e.closest('label') ? e.closest('label') : e;
+        const rect = box.getBoundingClientRect();
+        return {what: e.outerHTML.slice(0, 80), height: rect.height, width: rect.width};
+    }).sort((a, b) => Math.min(a.height, a.width) - Math.min(b.height, b.width))[0];
+    const hint = hints.sort((a, b) => px(a) - px(b))[0];
+    return {body, smallest_hint: px(hint), hint: hint.outerHTML.slice(0, 80), smallest_target: smallest};
+}"""
+
+
+def test_the_large_type_mode_is_large_enough(live_server, launch_chromium, day):
+    server = live_server()
+    browser = launch_chromium()
+    page = browser.new_context(**PHONE, locale="zh-CN").new_page()
+    print("\nlarge-type mode: body text, smallest hint text, smallest touch target (px)")
+    found = {}
+    for name, path in (
+        ("public home", "/"),
+        ("registration", f"/activities/{day['activity']}/register"),
+        ("ticket", f"/t/{day['token']}"),
+        ("public summary", "/public"),
+    ):
+        page.goto(f"{server.url}{path}?large=1")
+        facts = page.evaluate(LARGE_TYPE_FACTS)
+        target = facts["smallest_target"]
+        print(
+            f"  {name:<15} body {facts['body']:.0f}  hints {facts['smallest_hint']:.0f} {facts['hint']}  "
+            f"target {target['width']:.0f}×{target['height']:.0f} {target['what']}"
+        )
+        found[name] = (
+            facts["body"] >= 18,
+            facts["smallest_hint"] >= facts["body"],
+            min(target["width"], target["height"]) >= 48,
+        )
+    assert found == dict.fromkeys(found, (True, True, True))

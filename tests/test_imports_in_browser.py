@@ -111,9 +111,9 @@ def test_importing_the_good_rows_after_the_preview(app, client, place):
     with app.app_context():
         people = dict(
             db.session.execute(
-                sa.select(Person.name, Person.category).join(Registration).where(
-                    Registration.activity_id == place["activity"]
-                )
+                sa.select(Person.name, Person.category)
+                .join(Registration)
+                .where(Registration.activity_id == place["activity"])
             ).all()
         )
         assert people == {"张三": "registered_poor", "李四": "low_income"}

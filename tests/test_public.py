@@ -165,3 +165,14 @@ def test_walk_ins_count_towards_attendance(app):
     assert api.post("/walkins", {"client_scan_id": str(uuid.uuid4()), "count": 6}).status_code == 200
     html = app.test_client().get("/public").get_data(as_text=True)
     assert re.findall(r'<span class="value">([^<]+)</span>', html)[:2] == ["6", "6"]
+
+
+def test_the_public_page_has_its_large_type_too(app, event_day):
+    http = app.test_client()
+    assert 'class="large-type"' not in http.get("/public").get_data(as_text=True)
+    large = http.get("/public?large=1").get_data(as_text=True)
+    assert '<body class="large-type">' in large
+    assert "?large=0" in large
+    # Kept for the pages that follow, and cached apart from the normal page.
+    assert '<body class="large-type">' in http.get("/public").get_data(as_text=True)
+    assert '<body class="large-type">' not in http.get("/public?large=0").get_data(as_text=True)

@@ -1,6 +1,7 @@
 """The written report of a day: for the city, a district and a department, in Chinese and English."""
 
 import dataclasses
+import datetime as dt
 import re
 
 import pytest
@@ -52,8 +53,8 @@ def test_city_report_has_the_days_figures_and_signature_block(app, client, day):
     assert "（一）" in text
     for label in ("填报单位：", "负责人：", "联系电话：", "日期："):
         assert label in text
-    # No follow-ups section while no activity kind provides follow-ups.
-    assert "需跟进事项" not in text
+    # The consultation fair provides follow-ups; none is open on the scripted day.
+    assert "需跟进事项 暂无需跟进事项。" in text
     # Printed as an official report: its own print styles on A4, no navigation.
     assert "css/reports.css" in html
     css = (PROJECT_ROOT / "static/css/reports.css").read_text()
@@ -115,10 +116,25 @@ def test_english_version(app, client, day):
     assert "Person in charge:" in text
 
 
+def test_no_follow_ups_section_while_no_kind_provides_them(app, client, day, monkeypatch):
+    for kind in kinds.all_kinds():
+        monkeypatch.setitem(kinds._KINDS, kind.name, dataclasses.replace(kind, follow_ups=None))
+    sign_in(app, client)
+    text = text_of(client.get(f"/reports/written/city?date={day['day'].isoformat()}").get_data(as_text=True))
+    assert "报告" in text
+    assert "需跟进事项" not in text
+
+
 def test_follow_ups_section_appears_when_a_kind_provides_them(app, client, day, monkeypatch):
-    def open_consultations(activity_ids, _day):
+    def open_consultations(activity_ids, day_):
         for activity_id in activity_ids:
             yield FollowUp(activity_id=activity_id, summary="小额信贷咨询待答复", count=3)
+            yield FollowUp(
+                activity_id=activity_id,
+                summary="危房改造咨询待答复",
+                due_on=day_ - dt.timedelta(days=2),
+                overdue=True,
+            )
 
     kind = dataclasses.replace(kinds.get_kind("consultation"), follow_ups=open_consultations)
     monkeypatch.setitem(kinds._KINDS, "consultation", kind)
@@ -126,6 +142,14 @@ def test_follow_ups_section_appears_when_a_kind_provides_them(app, client, day, 
     text = text_of(client.get(f"/reports/written/city?date={day['day'].isoformat()}").get_data(as_text=True))
     assert "需跟进事项" in text
     assert "小额信贷咨询待答复" in text
+    # An overdue one stands out, in words as well as in colour.
+    html = client.get(f"/reports/written/city?date={day['day'].isoformat()}").get_data(as_text=True)
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", html, re.S)
+    overdue = [row for row in rows if "危房改造咨询待答复" in row]
+    assert len(overdue) == 1
+    assert 'class="overdue"' in overdue[0]
+    assert "已逾期" in text_of(overdue[0])
+    assert all("已逾期" not in row and "overdue" not in row for row in rows if "小额信贷咨询待答复" in row)
 
 
 def test_who_may_open_reports(app, client, day):

@@ -50,7 +50,7 @@ def list_activities():
         return jsonify([])
     activities = db.session.scalars(
         sa.select(Activity)
-        .where(Activity.event_id == event.id, activity_clause(user))
+        .where(Activity.event_id == event.id, activity_clause(user), Activity.archived_at.is_(None))
         .order_by(Activity.opens_at, Activity.id)
     ).all()
     return jsonify([activity_json(a) for a in activities])

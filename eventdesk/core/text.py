@@ -62,3 +62,24 @@ def clean_code(value: str | None, *, field: str = "code") -> str:
     if len(text) > CODE_MAX_LENGTH or not _CODE.fullmatch(text):
         raise ServiceError("invalid_code", field=field)
     return text
+
+
+def code_from_name(name_en: str | None, *, prefix: str, is_free) -> str:
+    """A code for a district or department left without one: the English name's words
+    (``wangyi-district``), else `prefix` and a number (``district-3``); `is_free(code)` says
+    whether a code is still unused. The organizer may change it afterwards.
+
+    Chinese names would need a romanisation library, which EventDesk does not depend on.
+    """
+    words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", name_en or "").lower())
+    stem = "-".join(words)[:CODE_MAX_LENGTH].strip("-")
+    if not stem or not stem[0].isalpha():
+        stem = prefix
+    if stem != prefix and is_free(stem):
+        return stem
+    for number in range(1, 10_000):
+        suffix = f"-{number}"
+        candidate = stem[: CODE_MAX_LENGTH - len(suffix)].rstrip("-") + suffix
+        if is_free(candidate):
+            return candidate
+    raise ServiceError("code_taken", field="code", status=409)

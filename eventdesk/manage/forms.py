@@ -22,14 +22,49 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from eventdesk.core import access
+from eventdesk.core import access, dates
 from eventdesk.core.kinds import kind_choices
 from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site, User
 from eventdesk.extensions import db
 
 # The browser's datetime-local value first, so that the form shows what it reads.
 DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A date picker's day and time, or what is typed where the browser shows a text box:
+    2026/12/1 9:00, 2026年12月1日 9:00."""
+
+    def process_formdata(self, valuelist):
+        moment = dates.read_wall_time(" ".join(valuelist)) if valuelist else None
+        if moment is None:
+            super().process_formdata(valuelist)
+        else:
+            self.data = moment
+
+
+class LocalDateField(DateField):
+    """A date picker's day, or 2026/12/1, 2026年12月1日 typed into a text box."""
+
+    def process_formdata(self, valuelist):
+        day = dates.read_day(" ".join(valuelist)) if valuelist else None
+        if day is None:
+            super().process_formdata(valuelist)
+        else:
+            self.data = day
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices ticked in a list of checkboxes (no Ctrl-click)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("class_", "checkboxes")
+        return super().__call__(**kwargs)
 
 ROLE_LABELS = {
     Role.admin: _l("Administrator"),
@@ -88,7 +123,13 @@ def event_choices() -> list[SelectChoice]:
     events = db.session.scalars(
         sa.select(Event).where(_in_use(Event)).order_by(Event.starts_on.desc(), Event.name)
     )
-    return _options((e.id, e.label) for e in events)
+    return _options((e.id, f"{e.label} ({event_days(e)})") for e in events)
+
+
+def event_days(event: Event) -> str:
+    """An event's days as a form shows them: 2026-10-17, or 2026-10-17 – 2026-10-18."""
+    first, last = event.starts_on.isoformat(), event.ends_on.isoformat()
+    return first if first == last else f"{first} – {last}"
 
 
 def activity_choices(user: User | None = None) -> list[SelectChoice]:
@@ -159,8 +200,8 @@ class EventForm(FlaskForm):
         validators=[DataRequired(), Length(max=64)],
         description=_l("An IANA name such as Asia/Shanghai; days are counted and times shown in it."),
     )
-    starts_on = DateField(_l("First day"), validators=[InputRequired()])
-    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    starts_on = LocalDateField(_l("First day"), validators=[InputRequired()])
+    ends_on = LocalDateField(_l("Last day"), validators=[InputRequired()])
     city_name = StringField(
         _l("City"),
         validators=[Optional(), Length(max=50)],
@@ -178,8 +219,11 @@ class EventForm(FlaskForm):
 class DistrictForm(FlaskForm):
     code = StringField(
         _l("Code"),
-        validators=[DataRequired(), Length(max=20)],
-        description=_l("Short and stable, for imports and the command line, e.g. wangyi."),
+        validators=[Optional(), Length(max=20)],
+        description=_l(
+            "Short and stable, for imports and the command line, e.g. wangyi. Left empty, one is made "
+            "from the English name (or a number); it can be changed."
+        ),
     )
     name, name_en = _name_fields()
     sort_order = _sort_order_field()
@@ -200,8 +244,11 @@ class SiteForm(FlaskForm):
 class DepartmentForm(FlaskForm):
     code = StringField(
         _l("Code"),
-        validators=[DataRequired(), Length(max=20)],
-        description=_l("Short and stable, for imports and the command line, e.g. hrss."),
+        validators=[Optional(), Length(max=20)],
+        description=_l(
+            "Short and stable, for imports and the command line, e.g. hrss. Left empty, one is made "
+            "from the English name (or a number); it can be changed."
+        ),
     )
     name, name_en = _name_fields()
     sort_order = _sort_order_field()
@@ -215,20 +262,19 @@ class NewActivityForm(FlaskForm):
     lead_department_id = SelectField(
         _l("Lead department"), coerce=int, choices=department_choices, validators=[InputRequired()]
     )
-    cooperator_ids = SelectMultipleField(
+    cooperator_ids = CheckboxesField(
         _l("Cooperating departments"),
         coerce=int,
         choices=department_choices,
         invalid_choice_message=NOT_ON_THE_LIST,
-        description=_l("Hold Ctrl (or ⌘) to choose several."),
     )
-    opens_at = DateTimeLocalField(
+    opens_at = LocalDateTimeField(
         _l("Opens"),
         format=DATETIME_LOCAL_FORMATS,
         validators=[InputRequired()],
         description=_l("Local time of the event's time zone."),
     )
-    closes_at = DateTimeLocalField(
+    closes_at = LocalDateTimeField(
         _l("Closes"),
         format=DATETIME_LOCAL_FORMATS,
         validators=[InputRequired()],
@@ -329,3 +375,18 @@ class ImportConfirmForm(FlaskForm):
     content = HiddenField(validators=[DataRequired()])
     filename = HiddenField()
     skip_bad = HiddenField()
+
+
+class BoothsForm(FlaskForm):
+    """Several booths at once, pasted as a list."""
+
+    booths = TextAreaField(
+        _l("Booths, one per line"),
+        validators=[DataRequired(), Length(max=20_000)],
+        description=_l(
+            "A name per line, or a name and its department (name or code) side by side: paste two "
+            "columns from a spreadsheet, or separate them with a comma."
+        ),
+        render_kw={"rows": 12},
+    )
+    add_cooperators = BooleanField(_l("Add departments that do not take part yet as cooperating departments"))

@@ -4,6 +4,7 @@ Each page loads what it shows, checks who may see it, and hands changes to a set
 service; a refused change is shown beside the field at fault and nothing is written.
 """
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 
@@ -17,12 +18,13 @@ from flask_wtf import FlaskForm
 from eventdesk.auth.permissions import activity_page, city_wide_required, roles_required
 from eventdesk.core import access
 from eventdesk.core.access import Need, activity_clause, can_issue_scanners, can_manage_activity, is_city_wide
+from eventdesk.core.calendar import current_event
 from eventdesk.core.kinds import get_kind
 from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site, User
 from eventdesk.core.services import activities, setup, users
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
-from eventdesk.manage import forms
+from eventdesk.manage import checklist, forms
 from eventdesk.web import id_arg
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
@@ -52,12 +54,16 @@ def _form_data(form: FlaskForm) -> dict:
 
 
 def _show_refusal(form: FlaskForm, error: ServiceError) -> None:
-    """Put a refused change's reason beside the field at fault, or above the form."""
-    field = form[error.field] if error.field and error.field in form else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
+    """Put a refused change's reasons beside the fields at fault (all of them), or above the form."""
+    for refusal in getattr(error, "errors", [error]):
+        field = form[refusal.field] if refusal.field and refusal.field in form else None
+        message = refusal.message
+        if "line" in refusal.detail:
+            message = _("Line %(line)s: %(message)s", line=refusal.detail["line"], message=message)
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            flash(message, "error")
 
 
 def _submitted(form: FlaskForm, change: Callable[[], object]) -> bool:
@@ -79,6 +85,18 @@ def _form_page(form: FlaskForm, title: str, back_url: str, template="manage/form
     return render_template(template, form=form, title=title, back_url=back_url, **context)
 
 
+def _new_form_page(form: FlaskForm, title: str, back_url: str, **context):
+    """A form that creates something: it offers "Save and add another" too."""
+    return _form_page(form, title, back_url, add_another=True, **context)
+
+
+def _saved(done_url: str, again_url: str | None = None):
+    """Where a created object's form leads: the list, or a fresh form ("Save and add another")."""
+    if request.form.get("and_add_another"):
+        return redirect(again_url or request.url)
+    return redirect(done_url)
+
+
 def _search(stmt: sa.Select, *columns) -> tuple[sa.Select, str]:
     """Narrow a list to what the search box asks for (any of `columns` contains it)."""
     query = " ".join(request.args.get("q", "").split())[:100]
@@ -89,7 +107,7 @@ def _search(stmt: sa.Select, *columns) -> tuple[sa.Select, str]:
 
 def _coded_list(model, title: str, new_label: str, name: str):
     """Districts or departments: the same list, searched by name or code, in reporting order."""
-    stmt, query = _search(sa.select(model), model.code, model.name, model.name_en)
+    stmt, query = _search(sa.select(model).where(_in_view(model)), model.code, model.name, model.name_en)
     page = _paginate(stmt.order_by(model.sort_order, model.name))
     return render_template(
         "manage/coded_list.html",
@@ -102,6 +120,13 @@ def _coded_list(model, title: str, new_label: str, name: str):
     )
 
 
+def _in_view(model) -> sa.ColumnElement[bool]:
+    """Those in use, or with ``?archived=1`` the archived ones (to restore them)."""
+    if request.args.get("archived") == "1":
+        return model.archived_at.is_not(None)
+    return model.archived_at.is_(None)
+
+
 def _paginate(stmt: sa.Select):
     return db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE)
 
@@ -111,9 +136,15 @@ def _paginate(stmt: sa.Select):
 def home():
     """The staff start page: the activities this account reaches."""
     reachable = db.session.scalars(
-        sa.select(Activity).where(activity_clause(current_user)).order_by(Activity.opens_at).limit(50)
+        sa.select(Activity)
+        .where(activity_clause(current_user), Activity.archived_at.is_(None))
+        .order_by(Activity.opens_at)
+        .limit(50)
     ).all()
-    return render_template("manage/home.html", activities=reachable)
+    steps = checklist.setup_steps(current_user)
+    return render_template(
+        "manage/home.html", activities=reachable, steps=steps, next_step=checklist.next_step(steps)
+    )
 
 
 # Events ----------------------------------------------------------------------------------
@@ -123,7 +154,7 @@ def home():
 @city_wide_required
 def events():
     """Events, newest first, with a search box."""
-    stmt, query = _search(sa.select(Event), Event.name, Event.name_en)
+    stmt, query = _search(sa.select(Event).where(_in_view(Event)), Event.name, Event.name_en)
     page = _paginate(stmt.order_by(Event.starts_on.desc(), Event.name))
     return render_template("manage/events.html", page=page, query=query)
 
@@ -134,8 +165,8 @@ def event_new():
     """Create an event."""
     form = forms.EventForm(data={"timezone": current_app.config["EVENTDESK_TIMEZONE"]})
     if _submitted(form, lambda: setup.create_event(**_form_data(form), actor=current_user)):
-        return redirect(url_for(".events"))
-    return _form_page(form, _("New event"), url_for(".events"))
+        return _saved(url_for(".events"))
+    return _new_form_page(form, _("New event"), url_for(".events"))
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -146,7 +177,13 @@ def event_edit(event_id: int):
     form = forms.EventForm(obj=event)
     if _submitted(form, lambda: setup.update_event(event, **_form_data(form), actor=current_user)):
         return redirect(url_for(".events"))
-    return _form_page(form, _("Edit event"), url_for(".events"), subtitle=event.label)
+    return _form_page(
+        form,
+        _("Edit event"),
+        url_for(".events"),
+        subtitle=event.label,
+        lifecycle={"name": "event", "obj": event},
+    )
 
 
 # Districts -------------------------------------------------------------------------------
@@ -165,8 +202,8 @@ def district_new():
     """Add a district."""
     form = forms.DistrictForm()
     if _submitted(form, lambda: setup.create_district(**_form_data(form), actor=current_user)):
-        return redirect(url_for(".districts"))
-    return _form_page(form, _("New district"), url_for(".districts"))
+        return _saved(url_for(".districts"))
+    return _new_form_page(form, _("New district"), url_for(".districts"))
 
 
 @bp.route("/districts/<int:district_id>/edit", methods=["GET", "POST"])
@@ -177,7 +214,13 @@ def district_edit(district_id: int):
     form = forms.DistrictForm(obj=district)
     if _submitted(form, lambda: setup.update_district(district, **_form_data(form), actor=current_user)):
         return redirect(url_for(".districts"))
-    return _form_page(form, _("Edit district"), url_for(".districts"), subtitle=district.label)
+    return _form_page(
+        form,
+        _("Edit district"),
+        url_for(".districts"),
+        subtitle=district.label,
+        lifecycle={"name": "district", "obj": district},
+    )
 
 
 # Sites -----------------------------------------------------------------------------------
@@ -220,7 +263,9 @@ def _site_in_reach(site_id: int) -> Site:
 def sites():
     """Sites by district, with a search box (name or address); a district organizer's own."""
     stmt, query = _search(
-        sa.select(Site).join(District, Site.district_id == District.id).where(_own_districts(Site)),
+        sa.select(Site)
+        .join(District, Site.district_id == District.id)
+        .where(_own_districts(Site), _in_view(Site)),
         Site.name,
         Site.name_en,
         Site.address,
@@ -238,8 +283,8 @@ def site_new():
     """Add a site (a district organizer, in their districts)."""
     form = _site_form()
     if _submitted(form, lambda: setup.create_site(**_form_data(form), actor=current_user)):
-        return redirect(url_for(".sites"))
-    return _form_page(form, _("New site"), url_for(".sites"))
+        return _saved(url_for(".sites"))
+    return _new_form_page(form, _("New site"), url_for(".sites"))
 
 
 @bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
@@ -250,7 +295,9 @@ def site_edit(site_id: int):
     form = _site_form(site)
     if _submitted(form, lambda: setup.update_site(site, **_form_data(form), actor=current_user)):
         return redirect(url_for(".sites"))
-    return _form_page(form, _("Edit site"), url_for(".sites"), subtitle=site.label)
+    return _form_page(
+        form, _("Edit site"), url_for(".sites"), subtitle=site.label, lifecycle={"name": "site", "obj": site}
+    )
 
 
 # Departments -----------------------------------------------------------------------------
@@ -269,8 +316,8 @@ def department_new():
     """Add a department."""
     form = forms.DepartmentForm()
     if _submitted(form, lambda: setup.create_department(**_form_data(form), actor=current_user)):
-        return redirect(url_for(".departments"))
-    return _form_page(form, _("New department"), url_for(".departments"))
+        return _saved(url_for(".departments"))
+    return _new_form_page(form, _("New department"), url_for(".departments"))
 
 
 @bp.route("/departments/<int:department_id>/edit", methods=["GET", "POST"])
@@ -281,12 +328,58 @@ def department_edit(department_id: int):
     form = forms.DepartmentForm(obj=department)
     if _submitted(form, lambda: setup.update_department(department, **_form_data(form), actor=current_user)):
         return redirect(url_for(".departments"))
-    return _form_page(form, _("Edit department"), url_for(".departments"), subtitle=department.label)
+    return _form_page(
+        form,
+        _("Edit department"),
+        url_for(".departments"),
+        subtitle=department.label,
+        lifecycle={"name": "department", "obj": department},
+    )
 
 
 # Activities ------------------------------------------------------------------------------
 
 
+
+
+#: Activity hours a new activity's form starts with, on its event's first day.
+DEFAULT_OPENING, DEFAULT_CLOSING = dt.time(9), dt.time(17)
+
+
+def _event_to_plan() -> Event | None:
+    """The event a new activity most likely belongs to: the one asked for, today's, else the next
+    or latest one in use."""
+    event_id = id_arg("event")
+    if event_id:
+        return db.session.get(Event, event_id)
+    running = current_event()
+    if running is not None:
+        return running
+    in_use = sa.select(Event).where(Event.archived_at.is_(None))
+    today = dt.datetime.now(dt.UTC).date()
+    return db.session.scalar(
+        in_use.where(Event.ends_on >= today).order_by(Event.starts_on, Event.id).limit(1)
+    ) or db.session.scalar(in_use.order_by(Event.starts_on.desc(), Event.id.desc()).limit(1))
+
+
+def _first_day_hours(event: Event | None) -> dict:
+    if event is None:
+        return {}
+    return {
+        "event_id": event.id,
+        "opens_at": dt.datetime.combine(event.starts_on, DEFAULT_OPENING),
+        "closes_at": dt.datetime.combine(event.starts_on, DEFAULT_CLOSING),
+    }
+
+
+def _show_event_days(form: forms.NewActivityForm, event: Event) -> None:
+    """Beside the hours: the event's days, and the zone they are read in."""
+    form.opens_at.description = form.closes_at.description = _(
+        "%(event)s is held on %(days)s; local time in %(zone)s.",
+        event=event.label,
+        days=forms.event_days(event),
+        zone=event.timezone,
+    )
 
 
 def _activity_fields(form: forms.NewActivityForm, event: Event) -> dict:
@@ -305,7 +398,7 @@ def activity_list():
     """The activities this account reaches, by opening time, with a search box and an event filter."""
     stmt = (
         sa.select(Activity)
-        .where(activity_clause(current_user))
+        .where(activity_clause(current_user), _in_view(Activity))
         .options(
             so.joinedload(Activity.event),
             so.joinedload(Activity.site).joinedload(Site.district),
@@ -329,8 +422,11 @@ def activity_list():
 @roles_required(Role.admin, Role.organizer)
 def activity_new():
     """Create an activity (a scoped organizer, only within their districts or departments)."""
-    form = forms.NewActivityForm(data={"event_id": id_arg("event")})
+    event = _event_to_plan()
+    form = forms.NewActivityForm(data=_first_day_hours(event))
     form.site_id.choices = forms.site_choices(current_user)
+    if event is not None:
+        _show_event_days(form, event)
     activity = None
 
     def create():
@@ -342,8 +438,11 @@ def activity_new():
         )
 
     if _submitted(form, create):
-        return redirect(url_for(".activity_detail", activity_id=activity.id))
-    return _form_page(form, _("New activity"), url_for(".activity_list"))
+        return _saved(
+            url_for(".activity_detail", activity_id=activity.id),
+            url_for(".activity_new", event=activity.event_id),
+        )
+    return _new_form_page(form, _("New activity"), url_for(".activity_list"))
 
 
 @bp.get("/activities/<int:activity_id>")
@@ -381,9 +480,7 @@ def activity_edit(activity: Activity):
             "description": activity.description,
         }
     )
-    form.opens_at.description = form.closes_at.description = _(
-        "Local time in %(zone)s.", zone=activity.event.timezone
-    )
+    _show_event_days(form, activity.event)
     form.site_id.choices = forms.site_choices(current_user)
 
     def update():
@@ -392,7 +489,13 @@ def activity_edit(activity: Activity):
     if _submitted(form, update):
         return redirect(url_for(".activity_detail", activity_id=activity.id))
     back = url_for(".activity_detail", activity_id=activity.id)
-    return _form_page(form, _("Edit activity"), back, subtitle=activity.label)
+    return _form_page(
+        form,
+        _("Edit activity"),
+        back,
+        subtitle=activity.label,
+        lifecycle={"name": "activity", "obj": activity},
+    )
 
 
 # Booths (listed on the activity's page) --------------------------------------------------
@@ -404,9 +507,26 @@ def booth_new(activity: Activity):
     """Add a booth to an activity."""
     form = forms.BoothForm()
     if _submitted(form, lambda: activities.create_booth(activity, **_form_data(form), actor=current_user)):
+        return _saved(url_for(".activity_detail", activity_id=activity.id))
+    back = url_for(".activity_detail", activity_id=activity.id)
+    return _new_form_page(form, _("New booth"), back, subtitle=activity.label)
+
+
+@bp.route("/activities/<int:activity_id>/booths/bulk", methods=["GET", "POST"])
+@activity_page(Need.manage)
+def booths_bulk(activity: Activity):
+    """Add several booths to an activity from a pasted list."""
+    form = forms.BoothsForm()
+
+    def create():
+        activities.create_booths(
+            activity, form.booths.data, add_cooperators=form.add_cooperators.data, actor=current_user
+        )
+
+    if _submitted(form, create):
         return redirect(url_for(".activity_detail", activity_id=activity.id))
     back = url_for(".activity_detail", activity_id=activity.id)
-    return _form_page(form, _("New booth"), back, subtitle=activity.label)
+    return _form_page(form, _("Add several booths"), back, subtitle=activity.label)
 
 
 @bp.route("/activities/<int:activity_id>/booths/<int:booth_id>/edit", methods=["GET", "POST"])
@@ -418,7 +538,9 @@ def booth_edit(activity: Activity, booth_id: int):
     if _submitted(form, lambda: activities.update_booth(booth, **_form_data(form), actor=current_user)):
         return redirect(url_for(".activity_detail", activity_id=activity.id))
     back = url_for(".activity_detail", activity_id=activity.id)
-    return _form_page(form, _("Edit booth"), back, subtitle=activity.label)
+    return _form_page(
+        form, _("Edit booth"), back, subtitle=activity.label, lifecycle={"name": "booth", "obj": booth}
+    )
 
 
 # Staff accounts (administrators only) ----------------------------------------------------
@@ -520,8 +642,8 @@ def staff_new():
         )
 
     if _submitted(form, create):
-        return redirect(url_for(".staff"))
-    return _form_page(form, _("New staff account"), url_for(".staff"))
+        return _saved(url_for(".staff"))
+    return _new_form_page(form, _("New staff account"), url_for(".staff"))
 
 
 @bp.route("/staff/<int:user_id>/edit", methods=["GET", "POST"])
@@ -580,6 +702,7 @@ def staff_password(user_id: int):
     )
 
 
-# Imports on the activity's page (their own module, on this blueprint) --------------------
+# Imports on the activity's page, deleting and archiving (their own modules, on this blueprint)
 
 from eventdesk.manage import imports as _imports  # noqa: E402, F401
+from eventdesk.manage import lifecycle as _lifecycle  # noqa: E402, F401

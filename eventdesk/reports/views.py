@@ -11,6 +11,7 @@ from wtforms import Form
 from wtforms.fields import DateField
 
 from eventdesk.auth.permissions import activity_page, roles_required
+from eventdesk.comfort import large_type
 from eventdesk.core.access import Need, can_manage_activity
 from eventdesk.core.models import Activity, Role
 from eventdesk.reports import lists, metrics, public, registry, written
@@ -192,12 +193,12 @@ def public_summary():
         abort(404)
     language = str(get_locale() or "zh_Hans")
     html = public.page_cache().get(
-        (event.id if event else None, language),
+        (event.id if event else None, language, large_type()),
         lambda: render_template("reports/public.html", summary=public.public_summary(event)),
     )
     response = make_response(html)
     response.headers["Cache-Control"] = f"public, max-age={public.CACHE_SECONDS}"
-    # The language follows ?lang=, the language cookie and Accept-Language.
+    # The language follows ?lang=, the language cookie and Accept-Language; large type, its cookie.
     response.vary.update(("Accept-Language", "Cookie"))
     return response
 

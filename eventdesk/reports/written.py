@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import sqlalchemy as sa
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale, ngettext, pgettext
 from flask_babel import gettext as _
 
 from eventdesk.core.access import is_city_wide
@@ -245,7 +245,7 @@ def place_name(site: Site) -> str:
     district = site.district.label
     if site.label.startswith((district, district.removesuffix(_COMMITTEE))):
         return site.label
-    return _("%(site)s (%(district)s)", site=site.label, district=district)
+    return pgettext("a place in a report", "%(site)s (%(district)s)", site=site.label, district=district)
 
 
 def _figures_sentence(figures: dict[str, int], booths: int) -> str:

@@ -43,7 +43,8 @@ SYNC_BATCH_SIZE = 500
 
 def _issue_form(activity: Activity) -> IssueForm:
     form = IssueForm()
-    form.booth.choices = [(ENTRANCE, _("Entrance (no booth)"))] + [(b.id, b.label) for b in activity.booths]
+    booths = [(b.id, b.label) for b in activity.booths if b.archived_at is None]
+    form.booth.choices = [(ENTRANCE, _("Entrance (no booth)")), *booths]
     return form
 
 

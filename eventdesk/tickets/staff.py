@@ -5,6 +5,7 @@ Staff who work at the activity (`access.can_work_at`) may do all of this except 
 tickets and see full phone and ID numbers, which need `access.can_manage_activity`.
 """
 
+import itertools
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -16,7 +17,6 @@ from wtforms.fields.choices import SelectChoice
 from eventdesk.auth.permissions import activity_page
 from eventdesk.core import qr
 from eventdesk.core.access import Need, can_manage_activity
-from eventdesk.core.identity import mask_name
 from eventdesk.core.models import Activity, Registration, RegistrationSource
 from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.scans.counts import activity_counts
@@ -168,7 +168,8 @@ def revoke(activity: Activity, registration_id: int):
 @bp.get(f"{PREFIX}/sheet")
 @activity_page(Need.work)
 def ticket_sheet(activity: Activity):
-    """Printable A4 sheets of tickets (2 × 4 a page) for people without a phone: the ticked ones, or all."""
+    """Printable A4 sheets of tickets (2 × 4 a page) for people without a phone: the ticked ones, or
+    all, by village."""
     chosen = [number for number in request.args.getlist("ids", type=int) if 0 < number <= MAX_ID]
     page = db.paginate(
         queries.printable_tickets(activity, chosen),
@@ -180,13 +181,19 @@ def ticket_sheet(activity: Activity):
         registration.id: Markup(qr.svg_inline(ticket_url(registration.token)))  # noqa: S704  (our own SVG)
         for registration in page.items
     }
+    # Staff hand the tickets out: each shows its holder's full name and village, so that two
+    # people whose masked names read alike (李*英) get their own; the sheets go village by village.
+    villages = [
+        (village, list(tickets))
+        for village, tickets in itertools.groupby(page.items, key=lambda r: r.person.village or "")
+    ]
     return render_template(
         "tickets/sheet.html",
         **_page_head(activity),
         page=page,
         chosen=chosen,
         qr_codes=codes,
-        names={registration.id: mask_name(registration.person.name) for registration in page.items},
+        villages=villages,
     )
 
 

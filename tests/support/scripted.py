@@ -80,6 +80,8 @@ def scripted_day(app) -> dict:
         (ids["fair"], None): {
             "registered": 3, "checked_in": 3, "walk_ins": 4, "attendance": 7, "inside": 1, "booth_visits": 4,
             "entries": 2, "exits": 1, "scans": 8, "duplicates": 2, "rejected": 1,
+            # The consultation fair's own figures: nothing recorded beyond scans on this day.
+            "consultations": 0, "follow_ups_opened": 0, "follow_ups_closed": 0, "materials_handed_out": 0,
         },
         (ids["fair"], ids["desk"]): {
             "visits": 1, "walk_ins": 2, "booth_visits": 3, "scans": 2, "duplicates": 1, "rejected": 0,

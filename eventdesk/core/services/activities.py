@@ -15,6 +15,7 @@ from eventdesk.core.kinds import get_kind
 from eventdesk.core.models import Activity, Booth, Department, Event, Site, User
 from eventdesk.core.services import tally
 from eventdesk.core.services.setup import (
+    SORT_ORDER_MAX,
     apply_changes,
     clean_names,
     clean_sort_order,
@@ -24,7 +25,7 @@ from eventdesk.core.services.setup import (
     record_update,
 )
 from eventdesk.core.text import clean_paragraphs
-from eventdesk.errors import ServiceError
+from eventdesk.errors import Refusals, ServiceError
 from eventdesk.extensions import db
 
 DESCRIPTION_MAX_LENGTH = 2000
@@ -42,16 +43,22 @@ def _clean_hours(event: Event, opens_at, closes_at) -> tuple[dt.datetime, dt.dat
             raise ServiceError("text_required", field=field)
         if moment.utcoffset() is None:
             raise ServiceError("invalid_field", field=field)
-    if closes_at <= opens_at:
-        raise ServiceError("hours_out_of_order", field="closes_at")
+    refusals = Refusals()
+    with refusals.check():
+        if closes_at <= opens_at:
+            raise ServiceError("hours_out_of_order", field="closes_at")
     event_start, event_end = day_bounds(event.starts_on, event.ends_on, event.timezone)
-    if opens_at < event_start:
-        raise ServiceError("hours_outside_event", field="opens_at")
-    if closes_at > event_end:
-        raise ServiceError("hours_outside_event", field="closes_at")
+    with refusals.check():
+        if opens_at < event_start:
+            raise ServiceError("hours_outside_event", field="opens_at")
+    with refusals.check():
+        if closes_at > event_end:
+            raise ServiceError("hours_outside_event", field="closes_at")
     opening_day = event.local_day(opens_at)
-    if closes_at > day_bounds(opening_day, opening_day, event.timezone)[1]:
-        raise ServiceError("hours_span_days", field="closes_at")
+    with refusals.check():
+        if closes_at > opens_at and closes_at > day_bounds(opening_day, opening_day, event.timezone)[1]:
+            raise ServiceError("hours_span_days", field="closes_at")
+    refusals.raise_any()
     return opens_at.astimezone(dt.UTC), closes_at.astimezone(dt.UTC)
 
 
@@ -76,26 +83,44 @@ def _departments(ids, field: str) -> list[Department]:
 
 
 def _activity_values(event: Event, fields: dict, exclude: Activity | None):
-    """Checked values of an activity's columns, and its site, lead and cooperating departments."""
-    values = clean_names(fields["name"], fields["name_en"])
-    site = get_or_refuse(Site, fields["site_id"], "site_id")
-    lead = get_or_refuse(Department, fields["lead_department_id"], "lead_department_id")
-    cooperators = _departments(fields["cooperator_ids"], "cooperator_ids")
-    if any(department.id == lead.id for department in cooperators):
-        raise ServiceError("lead_is_cooperator", field="cooperator_ids")
-    opens_at, closes_at = _clean_hours(event, fields["opens_at"], fields["closes_at"])
-    if is_taken(Activity, Activity.event_id == event.id, Activity.name == values["name"], exclude=exclude):
-        raise ServiceError("name_taken", field="name", status=409)
+    """Checked values of an activity's columns, and its site, lead and cooperating departments.
+
+    :raises ServiceError: every refusal at once (`ServiceErrors` when there are several).
+    """
+    refusals = Refusals()
+    values: dict = {}
+    site = lead = None
+    cooperators: list[Department] = []
+    with refusals.check():
+        values.update(clean_names(fields["name"], fields["name_en"]))
+    with refusals.check():
+        site = get_or_refuse(Site, fields["site_id"], "site_id")
+    with refusals.check():
+        lead = get_or_refuse(Department, fields["lead_department_id"], "lead_department_id")
+    with refusals.check():
+        cooperators = _departments(fields["cooperator_ids"], "cooperator_ids")
+    with refusals.check():
+        if lead is not None and any(department.id == lead.id for department in cooperators):
+            raise ServiceError("lead_is_cooperator", field="cooperator_ids")
+    with refusals.check():
+        values["opens_at"], values["closes_at"] = _clean_hours(event, fields["opens_at"], fields["closes_at"])
+    with refusals.check():
+        taken = "name" in values and is_taken(
+            Activity, Activity.event_id == event.id, Activity.name == values["name"], exclude=exclude
+        )
+        if taken:
+            raise ServiceError("name_taken", field="name", status=409)
+    with refusals.check():
+        values["capacity"] = _clean_capacity(fields["capacity"])
+    with refusals.check():
+        values["description"] = clean_paragraphs(
+            fields["description"], field="description", max_length=DESCRIPTION_MAX_LENGTH
+        )
+    refusals.raise_any()
     values.update(
         site_id=site.id,
         lead_department_id=lead.id,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        capacity=_clean_capacity(fields["capacity"]),
         registration_open=bool(fields["registration_open"]),
-        description=clean_paragraphs(
-            fields["description"], field="description", max_length=DESCRIPTION_MAX_LENGTH
-        ),
     )
     return values, site, lead, cooperators
 
@@ -273,3 +298,76 @@ def update_booth(
     changed = apply_changes(booth, values)
     record_update("booth.updated", booth, changed, actor)
     return changed
+
+
+# Several booths at once -------------------------------------------------------------------
+
+#: What separates a booth's name from its department on a pasted line: a spreadsheet's tab, a comma.
+_BOOTH_LINE_SEPARATORS = ("\t", "，", ",", "|")
+
+
+def booth_lines(text: str) -> list[tuple[int, str, str | None]]:
+    """The booths a pasted list names: (line number, name, department or None), blank lines left out.
+
+    Each line is a name, or a name and a department (its name or code) as two columns pasted
+    from a spreadsheet, or separated by a comma.
+    """
+    lines = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, department = line, None
+        for separator in _BOOTH_LINE_SEPARATORS:
+            if separator in line:
+                name, _, department = line.partition(separator)
+                break
+        lines.append((number, name.strip(), (department or "").strip() or None))
+    return lines
+
+
+def _department_named(text: str) -> Department:
+    wanted = " ".join(text.split())
+    department = db.session.scalar(
+        sa.select(Department).where(
+            Department.archived_at.is_(None),
+            sa.or_(
+                Department.name == wanted, Department.code == wanted.lower(), Department.name_en == wanted
+            ),
+        )
+    )
+    if department is None:
+        raise ServiceError("not_found", field="department_id", status=404)
+    return department
+
+
+def create_booths(
+    activity: Activity, text: str, *, add_cooperators: bool = False, actor: User | None = None
+) -> list[Booth]:
+    """Booths from a pasted list (see `booth_lines`), after the activity's last one.
+
+    :raises ServiceError: ``text_required`` for an empty list; otherwise every line's refusal at
+        once, each with its ``line`` (the caller keeps nothing).
+    """
+    lines = booth_lines(text)
+    if not lines:
+        raise ServiceError("text_required", field="booths")
+    last = db.session.scalar(sa.select(sa.func.max(Booth.sort_order)).where(Booth.activity_id == activity.id))
+    refusals = Refusals()
+    booths = []
+    for position, (number, name, department_text) in enumerate(lines, start=1):
+        try:
+            department = _department_named(department_text) if department_text else None
+            booths.append(
+                create_booth(
+                    activity,
+                    name=name,
+                    department_id=department.id if department else None,
+                    sort_order=min((last or 0) + 10 * position, SORT_ORDER_MAX),
+                    add_cooperator=add_cooperators,
+                    actor=actor,
+                )
+            )
+        except ServiceError as error:
+            refusals.add(ServiceError(error.code, status=error.status, field="booths", line=number))
+    refusals.raise_any()
+    return booths

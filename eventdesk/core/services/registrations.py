@@ -113,13 +113,19 @@ def register(
 
 
 def is_open_to_public(activity: Activity, now: dt.datetime | None = None) -> bool:
-    """Whether the public may register themselves now (staff and imports always may)."""
-    return activity.registration_open and (now or utcnow()) < activity.closes_at
+    """Whether the public may register themselves now (staff and imports always may); never at an
+    archived activity."""
+    in_use = activity.archived_at is None
+    return activity.registration_open and in_use and (now or utcnow()) < activity.closes_at
 
 
 def open_to_public_clause(now: dt.datetime | None = None) -> sa.ColumnElement[bool]:
     """`is_open_to_public` as a WHERE clause on `Activity`, for lists of activities."""
-    return sa.and_(Activity.registration_open.is_(True), Activity.closes_at > (now or utcnow()))
+    return sa.and_(
+        Activity.registration_open.is_(True),
+        Activity.archived_at.is_(None),
+        Activity.closes_at > (now or utcnow()),
+    )
 
 
 def is_full(activity: Activity) -> bool:

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from eventdesk.core import access, audit
 from eventdesk.core.models import Activity, Base, Department, District, Event, Site, User
-from eventdesk.core.text import clean_code, clean_line
-from eventdesk.errors import ServiceError
+from eventdesk.core.text import clean_code, clean_line, code_from_name
+from eventdesk.errors import Refusals, ServiceError
 from eventdesk.extensions import db
 
 NAME_MAX_LENGTH = 100
@@ -113,20 +113,32 @@ def day_bounds(first: dt.date, last: dt.date, timezone: str) -> tuple[dt.datetim
 def _event_values(
     name, name_en, timezone, starts_on, ends_on, city_name, report_addressee, exclude: Event | None
 ) -> dict:
-    values = clean_names(name, name_en)
-    values["city_name"] = clean_line(
-        city_name, field="city_name", max_length=CITY_NAME_MAX_LENGTH, required=False
-    )
-    values["report_addressee"] = clean_line(
-        report_addressee, field="report_addressee", max_length=NAME_MAX_LENGTH, required=False
-    )
-    values["timezone"] = clean_timezone(timezone)
-    values["starts_on"] = clean_day(starts_on, "starts_on")
-    values["ends_on"] = clean_day(ends_on, "ends_on")
-    if values["ends_on"] < values["starts_on"]:
-        raise ServiceError("dates_out_of_order", field="ends_on")
-    if is_taken(Event, Event.name == values["name"], exclude=exclude):
-        raise ServiceError("name_taken", field="name", status=409)
+    """An event's checked values; every refusal at once (`ServiceErrors` when there are several)."""
+    refusals = Refusals()
+    values: dict = {}
+    with refusals.check():
+        values.update(clean_names(name, name_en))
+    with refusals.check():
+        values["city_name"] = clean_line(
+            city_name, field="city_name", max_length=CITY_NAME_MAX_LENGTH, required=False
+        )
+    with refusals.check():
+        values["report_addressee"] = clean_line(
+            report_addressee, field="report_addressee", max_length=NAME_MAX_LENGTH, required=False
+        )
+    with refusals.check():
+        values["timezone"] = clean_timezone(timezone)
+    with refusals.check():
+        values["starts_on"] = clean_day(starts_on, "starts_on")
+    with refusals.check():
+        values["ends_on"] = clean_day(ends_on, "ends_on")
+    with refusals.check():
+        if {"starts_on", "ends_on"} <= values.keys() and values["ends_on"] < values["starts_on"]:
+            raise ServiceError("dates_out_of_order", field="ends_on")
+    with refusals.check():
+        if "name" in values and is_taken(Event, Event.name == values["name"], exclude=exclude):
+            raise ServiceError("name_taken", field="name", status=409)
+    refusals.raise_any()
     return values
 
 
@@ -191,20 +203,39 @@ def update_event(
 
 def _coded_values(model, code, name, name_en, sort_order, exclude) -> dict:
     """Districts and departments alike: a unique code, unique names, a place in lists."""
-    values = {
-        "code": clean_code(code),
-        **clean_names(name, name_en),
-        "sort_order": clean_sort_order(sort_order),
-    }
-    if is_taken(model, model.code == values["code"], exclude=exclude):
-        raise ServiceError("code_taken", field="code", status=409)
-    if is_taken(model, model.name == values["name"], exclude=exclude):
-        raise ServiceError("name_taken", field="name", status=409)
+    refusals = Refusals()
+    values: dict = {}
+    with refusals.check():
+        if code and code.strip():
+            values["code"] = clean_code(code)
+        else:
+            prefix = "district" if model is District else "dept"
+
+            def is_free(candidate: str) -> bool:
+                return not is_taken(model, model.code == candidate, exclude=exclude)
+
+            values["code"] = code_from_name(name_en, prefix=prefix, is_free=is_free)
+    with refusals.check():
+        values.update(clean_names(name, name_en))
+    with refusals.check():
+        values["sort_order"] = clean_sort_order(sort_order)
+    with refusals.check():
+        if "code" in values and is_taken(model, model.code == values["code"], exclude=exclude):
+            raise ServiceError("code_taken", field="code", status=409)
+    with refusals.check():
+        if "name" in values and is_taken(model, model.name == values["name"], exclude=exclude):
+            raise ServiceError("name_taken", field="name", status=409)
+    refusals.raise_any()
     return values
 
 
 def create_district(
-    *, code: str, name: str, name_en: str | None, sort_order: int | None = None, actor: User | None = None
+    *,
+    code: str | None,
+    name: str,
+    name_en: str | None,
+    sort_order: int | None = None,
+    actor: User | None = None,
 ) -> District:
     """A new district, county or new-area committee (区县, 新区管委会)."""
     district = District(**_coded_values(District, code, name, name_en, sort_order, exclude=None))
@@ -285,7 +316,12 @@ def update_site(
 
 
 def create_department(
-    *, code: str, name: str, name_en: str | None, sort_order: int | None = None, actor: User | None = None
+    *,
+    code: str | None,
+    name: str,
+    name_en: str | None,
+    sort_order: int | None = None,
+    actor: User | None = None,
 ) -> Department:
     """A new department (市人社局 …) that can lead, cooperate in, or staff booths."""
     department = Department(**_coded_values(Department, code, name, name_en, sort_order, exclude=None))
