@@ -1,7 +1,7 @@
 """key-handover ceremonies: households with their new homes, keys handed over with signatures, letters
 
 Revision ID: 0104_handover
-Revises: 0006_setup
+Revises: 0102_consultation
 Create Date: 2026-12-01 00:23:11.694729
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0104_handover'
-down_revision = '0006_setup'
+down_revision = '0102_consultation'
 branch_labels = None
 depends_on = None
 
