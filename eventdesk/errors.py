@@ -54,6 +54,8 @@ REASONS = {
     "bad_request": _l("The request could not be understood."),
     "invalid_json": _l("The request body is not valid JSON."),
     "invalid_field": _l("A field is missing or has the wrong type."),
+    "invalid_image": _l("The picture could not be read as a PNG image; draw or take it again."),
+    "image_too_large": _l("The picture is too large; clear it and draw it again, smaller."),
     "body_too_large": _l("The request is too large."),
     "rate_limited": _l("Too many requests; wait a minute and try again."),
     "method_not_allowed": _l("This method is not allowed here."),

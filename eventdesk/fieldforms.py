@@ -36,6 +36,13 @@ def _input(field: kind_fields.Field, activity, booth) -> Field:
             invalid_choice_message=_NOT_A_CHOICE,
             **options,
         )
+    if field.type == "image":
+        # A picture drawn on the screen: static/js/signature-pad.js draws the pad and fills this in.
+        return StringField(
+            validators=[Optional(), Length(max=field.max_bytes * 2)],
+            render_kw={"type": "hidden", "data-signature-pad": ""},
+            **options,
+        )
     render = {"maxlength": field.max_length} if field.type == "text" else {}
     if field.type == "number":
         render = {"inputmode": "numeric", "pattern": "[0-9]*", "maxlength": 12}

@@ -124,7 +124,7 @@ SCHEMAS = {
         "properties": {
             "name": {"type": "string"},
             "label": {"type": "string", "description": "in the caller's language"},
-            "type": {"enum": ["text", "number", "boolean", "choice", "date"]},
+            "type": {"enum": ["text", "number", "boolean", "choice", "date", "image"]},
             "required": {"type": "boolean"},
             "choices": {
                 "type": "array",
@@ -138,6 +138,7 @@ SCHEMAS = {
             "minimum": {"type": "integer"},
             "maximum": {"type": "integer"},
             "max_length": {"type": "integer"},
+            "max_bytes": {"type": "integer", "description": "image: the largest picture taken, in bytes"},
         },
     },
     "ActionList": {

@@ -14,11 +14,16 @@ number    a whole number within `minimum` … `maximum`            int
 boolean   true/false; as text 是/否, yes/no, 1/0                   bool
 choice    one of the choices' values (as text, also its label)   str
 date      YYYY-MM-DD; as text also 2026/12/1 and 2026年12月1日     str (ISO)
+image     a PNG picture as a data URL (a signature drawn on the  str (data
+          screen), at most `max_bytes` bytes                     URL)
 ========  =====================================================  ============
 
-A value that does not fit is ``invalid_field`` (422) naming the field; nothing is written.
+A value that does not fit is ``invalid_field`` (422) naming the field; nothing is written. A
+picture that is not a PNG is ``invalid_image``, one too large ``image_too_large`` (both 422).
 """
 
+import base64
+import binascii
 import datetime as dt
 import re
 import unicodedata
@@ -35,7 +40,7 @@ from eventdesk.errors import ServiceError
 if TYPE_CHECKING:
     from eventdesk.core.models import Activity, Booth
 
-FieldType = Literal["text", "number", "boolean", "choice", "date"]
+FieldType = Literal["text", "number", "boolean", "choice", "date", "image"]
 Label = LazyString | str
 
 _TRUE = frozenset({"true", "1", "yes", "y", "是", "有", "√", "✓", "对"})
@@ -43,6 +48,8 @@ _FALSE = frozenset({"false", "0", "no", "n", "否", "无", "×", "✗", "不是"
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 #: The largest whole number a field takes (the database's integer).
 MAX_NUMBER = 2**31 - 1
+PNG_DATA_URL_PREFIX = "data:image/png;base64,"
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,8 @@ class Field:
     multiline: bool = False
     minimum: int = 0
     maximum: int = MAX_NUMBER
+    #: For ``image``: the largest picture taken, in bytes (a signature drawn on a phone is a few KB).
+    max_bytes: int = 100_000
     #: Spreadsheet headers that mean this field, besides its name (Chinese and English).
     headers: tuple[str, ...] = ()
     #: A line of help under the input.
@@ -112,6 +121,8 @@ class Field:
             described["minimum"], described["maximum"] = self.minimum, self.maximum
         if self.type == "text":
             described["max_length"] = self.max_length
+        if self.type == "image":
+            described["max_bytes"] = self.max_bytes
         return described
 
     def parse(self, value: Any, choices: Sequence[Choice] = (), *, from_text: bool = False) -> Any:
@@ -185,6 +196,26 @@ class Field:
         if not 1900 <= day.year <= 2099:
             raise invalid(self.name)
         return day.isoformat()
+
+    def _parse_image(self, value, _choices, _from_text):
+        if not isinstance(value, str) or not value.startswith(PNG_DATA_URL_PREFIX):
+            raise ServiceError("invalid_image", status=422, field=self.name)
+        encoded = value[len(PNG_DATA_URL_PREFIX) :]
+        # Base64 takes 4 characters for 3 bytes: a longer text is too large before it is decoded.
+        if len(encoded) > (self.max_bytes + 2) // 3 * 4:
+            raise ServiceError("image_too_large", status=422, field=self.name)
+        try:
+            data = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise ServiceError("invalid_image", status=422, field=self.name) from None
+        if not data.startswith(_PNG_SIGNATURE):
+            raise ServiceError("invalid_image", status=422, field=self.name)
+        return PNG_DATA_URL_PREFIX + base64.b64encode(data).decode("ascii")
+
+
+def image_bytes(value: str) -> bytes:
+    """The picture an ``image`` field stored (its data URL), as bytes."""
+    return base64.b64decode(value[len(PNG_DATA_URL_PREFIX) :])
 
 
 def _label_texts(label: Label) -> set[str]:

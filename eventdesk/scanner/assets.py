@@ -14,6 +14,7 @@ from flask import current_app, url_for
 SHELL_ASSETS = (
     "css/scanner.css",
     "js/scanner.js",
+    "js/signature-pad.js",
     "vendor/jsqr/jsQR.js",
     "icons/scanner-192.png",
     "icons/scanner-512.png",

@@ -739,6 +739,11 @@
       input = document.createElement('input');
       input.type = 'checkbox';
       wrap.className += ' is-boolean';
+    } else if (field.type === 'image') {
+      // A signature: drawn on a pad (signature-pad.js), sent as a PNG data URL.
+      input = document.createElement('input');
+      input.type = 'hidden';
+      label.removeAttribute('for');
     } else {
       input = document.createElement(field.type === 'text' && field.max_length > 200 ? 'textarea' : 'input');
       if (field.type === 'number') {
@@ -756,6 +761,10 @@
     input.id = id;
     input.setAttribute('data-input', field.name);
     wrap.appendChild(input);
+    if (field.type === 'image' && window.EventDeskSignaturePad) {
+      input.setAttribute('data-label', field.label);
+      window.EventDeskSignaturePad.attach(input);
+    }
     return wrap;
   }
 
