@@ -476,3 +476,22 @@ def test_a_question_written_down_before_the_fair_counts_its_age_from_that_day(ap
         "consultations.housing": 1,
         "follow_ups_opened": 1,
     }
+
+
+def test_an_archived_booth_leaves_the_fairs_pages_and_its_department_gets_a_new_one(app, fair):
+    with app.app_context():
+        booth = db.session.get(Booth, fair.booth("市民政局"))
+        booth.archived_at = utcnow()
+        db.session.commit()
+    client = signed_in(app, fair.organizer_email)
+    page = text_of(client.get(fair_url(fair)).get_data(as_text=True))
+    assert "以下参与部门还没有咨询台：市民政局。" in page
+    assert "社会救助政策问答" not in text_of(client.get(fair_url(fair, "materials")).get_data(as_text=True))
+    assert client.post_form(fair_url(fair, "booths"), form_url=fair_url(fair)).status_code == 302
+    with app.app_context():
+        names = db.session.scalars(
+            sa.select(Booth.name).where(
+                Booth.activity_id == fair.activity, Booth.department_id == fair.departments["市民政局"]
+            )
+        ).all()
+    assert sorted(names) == ["市民政局", "市民政局（2）"]

@@ -147,7 +147,7 @@ def _fair_page(activity: Activity, settings_form: SettingsForm | None = None, st
     waiting = queries.open_follow_ups_by_department([activity.id])
     today = _today(activity)
     rows = []
-    for booth in activity.booths:
+    for booth in departments.booths_in_use(activity):
         total = materials.Stock()
         for material in stock.get(booth.id, []):
             total.add(material)
@@ -164,7 +164,7 @@ def _fair_page(activity: Activity, settings_form: SettingsForm | None = None, st
             }
         )
     taking_part = departments.taking_part(activity)
-    staffed = {booth.department_id for booth in activity.booths}
+    staffed = {booth.department_id for booth in departments.booths_in_use(activity)}
     return (
         render_template(
             "consultation/fair.html",
@@ -341,7 +341,7 @@ def stock(activity: Activity):
     by_booth = materials.materials_of(activity)
     booths = []
     total = materials.Stock()
-    for booth in activity.booths:
+    for booth in departments.booths_in_use(activity):
         subtotal = materials.Stock()
         for material in by_booth.get(booth.id, []):
             subtotal.add(material)
