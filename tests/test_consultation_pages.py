@@ -98,6 +98,9 @@ def test_every_department_taking_part_gets_a_booth(app, fair):
 
 def test_a_booths_staff_record_only_at_their_booth(app, fair):
     staff = signed_in(app, fair.booth_staff["市人社局"])
+    activity_page = staff.get(f"/manage/activities/{fair.activity}").get_data(as_text=True)
+    assert f"/manage/consultation/departments/{fair.departments['市人社局']}/follow-ups" in activity_page
+    assert f"/manage/consultation/departments/{fair.departments['市民政局']}/follow-ups" not in activity_page
     assert staff.get(desk_url(fair, "市人社局")).status_code == 200
     assert staff.get(desk_url(fair, "市民政局")).status_code == 403
     page = text_of(staff.get(fair_url(fair)).get_data(as_text=True))
