@@ -25,8 +25,8 @@ from flask_wtf import FlaskForm
 from eventdesk.activities.consultation import departments, materials, panels, poster, queries
 from eventdesk.activities.consultation.forms import (
     AnswerForm,
+    ButtonForm,
     ConsultForm,
-    DeleteForm,
     HandoutForm,
     LeafletForm,
     MaterialForm,
@@ -174,7 +174,7 @@ def _fair_page(activity: Activity, settings_form: SettingsForm | None = None, st
             may_manage=can_manage_activity(current_user, activity),
             settings_form=settings_form
             or SettingsForm(data={"follow_up_days": departments.follow_up_days(activity.id)}),
-            booths_form=DeleteForm(),
+            booths_form=ButtonForm(),
         ),
         status,
     )
@@ -184,7 +184,7 @@ def _fair_page(activity: Activity, settings_form: SettingsForm | None = None, st
 @fair_page(Need.manage)
 def add_booths(activity: Activity):
     """A booth for each department taking part that has none yet."""
-    if not DeleteForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     made = departments.add_department_booths(activity, actor=current_user)
     db.session.commit()
@@ -353,7 +353,7 @@ def stock(activity: Activity):
         booths=booths,
         total=total,
         may_change=lambda booth: may_change_booth(current_user, activity, booth),
-        delete_form=DeleteForm(),
+        delete_form=ButtonForm(),
     )
 
 
@@ -398,7 +398,7 @@ def material_edit(activity: Activity, material_id: int):
 @fair_page()
 def material_delete(activity: Activity, material_id: int):
     material = _material(activity, material_id)
-    if not DeleteForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         materials.delete_material(material, actor=current_user)
@@ -438,7 +438,7 @@ def _poster_page(activity: Activity, booth: Booth, policy_form, leaflet_form, st
             policy_form=policy_form,
             leaflet_form=leaflet_form,
             leaflets=poster.leaflets_of(booth),
-            delete_form=DeleteForm(),
+            delete_form=ButtonForm(),
             public_url=poster.poster_url(booth),
         ),
         status,
@@ -470,7 +470,7 @@ def leaflet_delete(activity: Activity, leaflet_id: int):
         abort(404)
     if not may_change_booth(current_user, activity, booth):
         abort(403)
-    if not DeleteForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     poster.delete_leaflet(leaflet, actor=current_user)
     db.session.commit()
