@@ -11,7 +11,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from eventdesk.activities.consultation import views
+from eventdesk.activities.consultation import follow_up_pages
 from eventdesk.activities.consultation.models import Consultation, Material
 from eventdesk.core.models import Activity, Booth, utcnow
 from eventdesk.core.services import tally as tally_service
@@ -274,7 +274,7 @@ def ask(app, fair, department, topic, phone, question):
 def later(monkeypatch, days: int):
     """The department opens its page `days` later."""
     moment = utcnow() + dt.timedelta(days=days)
-    monkeypatch.setattr(views, "utcnow", lambda: moment)
+    monkeypatch.setattr(follow_up_pages, "utcnow", lambda: moment)
 
 
 def follow_ups_url(fair, department) -> str:

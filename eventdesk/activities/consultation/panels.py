@@ -38,13 +38,13 @@ TOPICS_NAMED = 3
 def activity_links(activity: Activity, user: User):
     if can_view_activity(user, activity):
         yield Link(_("Department booths"), url_for("consultation.fair", activity_id=activity.id))
-        yield Link(_("Materials stock"), url_for("consultation.materials", activity_id=activity.id))
+        yield Link(_("Materials stock"), url_for("consultation_stock.materials", activity_id=activity.id))
     # A department's own staff go straight to the questions it owes.
     for department in taking_part(activity):
         if serves_department(user, department.id, activity):
             yield Link(
                 _("Follow-ups of %(department)s", department=department.label),
-                url_for("consultation.follow_ups", department_id=department.id),
+                url_for("consultation_follow_ups.follow_ups", department_id=department.id),
             )
 
 
