@@ -11,7 +11,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from eventdesk.activities.consultation import views
+from eventdesk.activities.consultation import follow_up_pages
 from eventdesk.activities.consultation.models import Consultation, Material
 from eventdesk.core.models import Activity, Booth, utcnow
 from eventdesk.core.services import tally as tally_service
@@ -98,6 +98,9 @@ def test_every_department_taking_part_gets_a_booth(app, fair):
 
 def test_a_booths_staff_record_only_at_their_booth(app, fair):
     staff = signed_in(app, fair.booth_staff["市人社局"])
+    activity_page = staff.get(f"/manage/activities/{fair.activity}").get_data(as_text=True)
+    assert f"/manage/consultation/departments/{fair.departments['市人社局']}/follow-ups" in activity_page
+    assert f"/manage/consultation/departments/{fair.departments['市民政局']}/follow-ups" not in activity_page
     assert staff.get(desk_url(fair, "市人社局")).status_code == 200
     assert staff.get(desk_url(fair, "市民政局")).status_code == 403
     page = text_of(staff.get(fair_url(fair)).get_data(as_text=True))
@@ -271,7 +274,7 @@ def ask(app, fair, department, topic, phone, question):
 def later(monkeypatch, days: int):
     """The department opens its page `days` later."""
     moment = utcnow() + dt.timedelta(days=days)
-    monkeypatch.setattr(views, "utcnow", lambda: moment)
+    monkeypatch.setattr(follow_up_pages, "utcnow", lambda: moment)
 
 
 def follow_ups_url(fair, department) -> str:
@@ -476,3 +479,22 @@ def test_a_question_written_down_before_the_fair_counts_its_age_from_that_day(ap
         "consultations.housing": 1,
         "follow_ups_opened": 1,
     }
+
+
+def test_an_archived_booth_leaves_the_fairs_pages_and_its_department_gets_a_new_one(app, fair):
+    with app.app_context():
+        booth = db.session.get(Booth, fair.booth("市民政局"))
+        booth.archived_at = utcnow()
+        db.session.commit()
+    client = signed_in(app, fair.organizer_email)
+    page = text_of(client.get(fair_url(fair)).get_data(as_text=True))
+    assert "以下参与部门还没有咨询台：市民政局。" in page
+    assert "社会救助政策问答" not in text_of(client.get(fair_url(fair, "materials")).get_data(as_text=True))
+    assert client.post_form(fair_url(fair, "booths"), form_url=fair_url(fair)).status_code == 302
+    with app.app_context():
+        names = db.session.scalars(
+            sa.select(Booth.name).where(
+                Booth.activity_id == fair.activity, Booth.department_id == fair.departments["市民政局"]
+            )
+        ).all()
+    assert sorted(names) == ["市民政局", "市民政局（2）"]

@@ -8,7 +8,19 @@ to a public page with the department's policy, and a form for a question to be c
 
 from flask_babel import lazy_gettext as _l
 
-from eventdesk.activities.consultation import api, consultations, demo, lists, panels, public, tally, views
+from eventdesk.activities.consultation import (
+    api,
+    consultations,
+    demo,
+    follow_up_pages,
+    lists,
+    panels,
+    poster_pages,
+    public,
+    stock_pages,
+    tally,
+    views,
+)
 from eventdesk.activities.consultation.consultations import MAX_QUANTITY, NOTE_MAX_LENGTH, QUESTION_MAX_LENGTH
 from eventdesk.activities.consultation.reasons import REASONS
 from eventdesk.activities.consultation.vocabulary import KIND_NAME, TOPICS
@@ -86,7 +98,7 @@ KIND = ActivityKind(
     actions=ACTIONS,
     metrics=tally.METRICS,
     rebuild_tally=tally.rebuild_tally,
-    blueprints=(views.bp, public.bp),
+    blueprints=(views.bp, stock_pages.bp, poster_pages.bp, follow_up_pages.bp, public.bp),
     api_blueprints=(api.bp,),
     openapi_paths=api.OPENAPI_PATHS,
     openapi_schemas=api.OPENAPI_SCHEMAS,

@@ -18,6 +18,11 @@ def taking_part(activity: Activity) -> list[Department]:
     return [activity.lead_department, *activity.cooperators]
 
 
+def booths_in_use(activity: Activity) -> list[Booth]:
+    """The fair's booths, the archived ones left out (reports keep them)."""
+    return [booth for booth in activity.booths if not booth.is_archived]
+
+
 def department_id_of(activity: Activity, booth: Booth | None) -> int:
     """Who owes the answers of a booth: its department, or the fair's lead for a booth of none."""
     if booth is not None and booth.department_id is not None:
@@ -27,7 +32,7 @@ def department_id_of(activity: Activity, booth: Booth | None) -> int:
 
 def add_department_booths(activity: Activity, *, actor: User | None = None) -> list[Booth]:
     """A booth for each department taking part that has none yet, named after it; returns the new ones."""
-    staffed = {booth.department_id for booth in activity.booths}
+    staffed = {booth.department_id for booth in booths_in_use(activity)}
     names = {booth.name for booth in activity.booths}
     last = max((booth.sort_order for booth in activity.booths), default=0)
     made = []

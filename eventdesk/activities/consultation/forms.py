@@ -135,5 +135,5 @@ class QuestionForm(FlaskForm):
         )
 
 
-class DeleteForm(FlaskForm):
-    """Delete a material or a leaflet, or give every department a booth (a CSRF token, nothing else)."""
+class ButtonForm(FlaskForm):
+    """A form that is one button: delete a material or a leaflet, give departments their booths."""

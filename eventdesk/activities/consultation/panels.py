@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 
 from eventdesk.activities.consultation import queries
 from eventdesk.activities.consultation import tally as fair_tally
-from eventdesk.activities.consultation.departments import follow_up_days_by_activity
+from eventdesk.activities.consultation.departments import follow_up_days_by_activity, taking_part
 from eventdesk.activities.consultation.models import Consultation
+from eventdesk.activities.consultation.permissions import serves_department
 from eventdesk.activities.consultation.vocabulary import TOPICS, label_of
 from eventdesk.core.access import can_view_activity
 from eventdesk.core.kinds import FollowUp, Link, Panel
@@ -37,7 +38,14 @@ TOPICS_NAMED = 3
 def activity_links(activity: Activity, user: User):
     if can_view_activity(user, activity):
         yield Link(_("Department booths"), url_for("consultation.fair", activity_id=activity.id))
-        yield Link(_("Materials stock"), url_for("consultation.materials", activity_id=activity.id))
+        yield Link(_("Materials stock"), url_for("consultation_stock.materials", activity_id=activity.id))
+    # A department's own staff go straight to the questions it owes.
+    for department in taking_part(activity):
+        if serves_department(user, department.id, activity):
+            yield Link(
+                _("Follow-ups of %(department)s", department=department.label),
+                url_for("consultation_follow_ups.follow_ups", department_id=department.id),
+            )
 
 
 def ticket_panel(registration: Registration) -> Panel | None:
