@@ -92,8 +92,8 @@ REASONS = {
     ),
     "lead_is_cooperator": _l("The lead department cannot also be a cooperating department."),
     "department_not_taking_part": _l(
-        "This department neither leads nor cooperates in the activity. Tick \"Add it as a cooperating "
-        "department\" to let it staff a booth here."
+        "This department neither leads nor cooperates in the activity. Confirm adding it as a "
+        "cooperating department (the box below) to let it staff a booth here."
     ),
     "department_staffs_booth": _l(
         "A department that staffs a booth of this activity must stay its lead or a cooperating department."

@@ -107,7 +107,9 @@ def test_importing_the_good_rows_after_the_preview(app, client, place):
     preview = upload(client, place["activity"], "people", xlsx(PEOPLE))
     response = confirm(client, place["activity"], "people", preview, skip_bad=True)
     assert response.status_code == 302
-    assert "已导入" in text_of(client.get(response.headers["Location"]))
+    done = text_of(client.get(response.headers["Location"]))
+    assert "已导入" in done
+    assert "1 行与前面的行重复，只计一次" in done
     with app.app_context():
         people = dict(
             db.session.execute(

@@ -10,6 +10,7 @@ import binascii
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from eventdesk.auth.permissions import activity_page
@@ -32,7 +33,14 @@ def _spec(activity: Activity, name: str) -> ImportKind:
 
 def _summary(spec: ImportKind, report: imports.ImportReport) -> str:
     values = {"rows": report.rows, "done": report.done, "already": report.already}
-    return str(spec.summary) % {**values, "skipped": len(report.problems)}
+    summary = str(spec.summary) % {**values, "skipped": len(report.problems)}
+    if report.repeats:
+        summary += " " + ngettext(
+            "%(num)d row repeated an earlier one and was counted once.",
+            "%(num)d rows repeated earlier ones and were counted once.",
+            len(report.repeats),
+        )
+    return summary
 
 
 @bp.get("/activities/<int:activity_id>/imports")
