@@ -6,8 +6,11 @@ import datetime as dt
 import re
 
 import pytest
+import sqlalchemy as sa
 
-from eventdesk.core.models import Activity, utcnow
+from eventdesk.activities.handover.models import Household
+from eventdesk.core.models import Activity, Person, Registration, utcnow
+from eventdesk.extensions import db
 from tests.support import factories
 from tests.support.api import Api, new_id
 from tests.support.handover import (
@@ -275,3 +278,29 @@ def test_a_households_import_into_another_kind_of_activity(app, run_cli, tmp_pat
     result = run_import(run_cli, tmp_path, activity_id, write_csv(sheet_rows([household_row(10)])))
     assert result.exit_code == 1
     assert "此类名单不能导入这类活动。" in result.output
+
+
+def test_a_households_import_with_english_headers_twice(app, run_cli, tmp_path, ceremony):
+    """Not a bad input: the same list with English headers and codes, imported twice, invites once."""
+    names = ("head_name", "id_number", "phone", "members", "origin_village", "programme", "settlement",
+             "building", "unit")  # fmt: skip
+    rows = [household_row(30), household_row(31, programme="Dangerous-house renovation")]
+    table = [list(names), *([row[name] for name in names] for row in rows)]
+    before = stored_facts(app)
+    first = run_import(run_cli, tmp_path, ceremony.activity, write_csv(table))
+    assert first.exit_code == 0, first.output
+    assert "邀请2户" in first.stdout
+    again = run_import(run_cli, tmp_path, ceremony.activity, write_csv(table))
+    assert "已邀请过2户" in again.stdout
+    after = stored_facts(app)
+    assert after["handover_household"] == before["handover_household"] + 2
+    assert after["registration"] == before["registration"] + 2
+    with app.app_context():
+        programmes = dict(
+            db.session.execute(
+                sa.select(Person.name, Household.programme)
+                .join(Registration, Registration.id == Household.registration_id)
+                .join(Person, Person.id == Registration.person_id)
+            ).all()
+        )
+    assert (programmes["户主30"], programmes["户主31"]) == ("relocation", "renovation")
