@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from eventdesk.activities.health import tally as health_tally
 from eventdesk.activities.health.models import QueueTicket
 from eventdesk.activities.health.services import is_station
+from eventdesk.core import tally
 from eventdesk.core.models import Activity, Booth, Registration, utcnow
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
@@ -64,6 +66,7 @@ def join_queue(
                 db.session.flush()
         except sa.exc.IntegrityError:
             continue  # the number, or this resident's place, was taken a moment ago
+        tally.feed(health_tally.queue_figure(ticket, health_tally.QUEUE_NUMBERS))
         return ticket, True
     raise ServiceError("queue_busy", status=503)
 
@@ -89,6 +92,7 @@ def call_next(activity: Activity, booth: Booth, *, now=None) -> QueueTicket:
         )
         if called.rowcount == 1:
             db.session.refresh(ticket)
+            tally.feed(health_tally.queue_figure(ticket, health_tally.QUEUE_CALLED))
             return ticket
     raise ServiceError("queue_busy", status=503)
 
