@@ -169,22 +169,26 @@ def places_of(registration: Registration, day: dt.date | None = None) -> list[Pl
         .where(QueueTicket.registration_id == registration.id, QueueTicket.local_day == day)
         .order_by(QueueTicket.joined_at)
     ):
-        ahead = 0
-        if ticket.called_at is None:
-            ahead = db.session.scalar(
-                sa.select(sa.func.count())
-                .select_from(QueueTicket)
-                .where(_waiting_today(ticket.booth_id, day), QueueTicket.number < ticket.number)
-            )
         places.append(
             Place(
                 station_number=numbers.get(ticket.booth_id, 0),
                 number=ticket.number,
-                ahead=ahead,
+                ahead=ahead_of(ticket),
                 called=ticket.called_at is not None,
             )
         )
     return places
+
+
+def ahead_of(ticket: QueueTicket) -> int:
+    """How many wait before `ticket` at its station (0 once it is called)."""
+    if ticket.called_at is not None:
+        return 0
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(QueueTicket)
+        .where(_waiting_today(ticket.booth_id, ticket.local_day), QueueTicket.number < ticket.number)
+    )
 
 
 def _take_turn(booth: Booth) -> None:
