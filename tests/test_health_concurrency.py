@@ -119,3 +119,5 @@ def test_queue_numbers_are_given_and_called_once_with_devices_racing(app, live_s
             )
             == 0
         )
+    totals = figures(app)
+    assert (totals["queue_numbers"], totals["queue_called"]) == (10, 10)

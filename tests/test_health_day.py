@@ -27,6 +27,8 @@ class Truth:
         self.figures = Counter()
         #: action id → {"station", "resident", "service", "day", "referral", "live"}
         self.services: dict[int, dict] = {}
+        #: station → {"waiting": residents in the order of their numbers, "given": numbers given}
+        self.queues: dict[str, dict] = {}
 
     def add(self, day, booth, metric, amount=1):
         self.figures[(day, self.day.activity, booth, metric)] += amount
@@ -79,7 +81,7 @@ def test_a_health_day_across_midnight(app, seed):
         truth.add(day.day, 0, "registered")
 
     refusals = Counter()
-    for _ in range(80):
+    for _ in range(100):
         roll = rng.random()
         moment = rng.choice(moments)
         local_day = moment.astimezone(SHANGHAI).date()
@@ -119,6 +121,35 @@ def test_a_health_day_across_midnight(app, seed):
                 "referral": referral,
                 "live": True,
             }
+        elif roll < 0.85:
+            # The queue at a station: a number for a resident (the same one while they wait), or
+            # the next called. Numbers count on the day they are given: today.
+            station = rng.choice(list(STATIONS))
+            queue = truth.queues.setdefault(station, {"waiting": [], "given": 0})
+            today = utcnow().astimezone(SHANGHAI).date()
+            path = f"/activities/{day.activity}/health/stations/{day.station(station)}"
+            if rng.random() < 0.6:
+                resident = rng.choice(residents)
+                response = organizer.post(f"{path}/queue", {"token": resident})
+                if resident in queue["waiting"]:
+                    assert response.status_code == 200, response.get_json()
+                else:
+                    assert response.status_code == 201, response.get_json()
+                    queue["waiting"].append(resident)
+                    queue["given"] += 1
+                    truth.add(today, day.station(station), "queue_numbers")
+                assert response.get_json()["ahead"] == queue["waiting"].index(resident)
+            else:
+                response = organizer.post(f"{path}/call-next", {})
+                if not queue["waiting"]:
+                    assert response.status_code == 409
+                    assert response.get_json()["error"]["code"] == "queue_empty"
+                    refusals["queue_empty"] += 1
+                    continue
+                assert response.status_code == 200, response.get_json()
+                assert response.get_json()["called"] == queue["given"] - len(queue["waiting"]) + 1
+                queue["waiting"].pop(0)
+                truth.add(today, day.station(station), "queue_called")
         else:
             live = [action_id for action_id, given in truth.services.items() if given["live"]]
             if not live:
@@ -130,7 +161,7 @@ def test_a_health_day_across_midnight(app, seed):
             assert again.status_code == 409
             assert again.get_json()["error"]["code"] == "already_voided"
 
-    assert set(refusals) == {"service_not_offered", "already_served"}
+    assert set(refusals) == {"service_not_offered", "already_served", "queue_empty"}
     assert len(truth.services) > 20
     assert any(not given["live"] for given in truth.services.values()), "the script undoes a service"
     assert any(given["live"] and given["referral"] for given in truth.services.values())

@@ -13,6 +13,7 @@ from eventdesk.extensions import db
 from tests.support.api import Api
 from tests.support.client import Client
 from tests.support.health import add_resident, build_day, serve
+from tests.support.openapi import check
 
 
 def signed_in(app, email) -> Client:
@@ -266,3 +267,37 @@ def test_a_scanned_ticket_opens_the_resident_and_a_bad_one_says_why(app):
     assert "This ticket is for another activity." in wrong.get_data(as_text=True)
     assert provider.get(f"{station_url(day)}?ticket=nonsense-code&lang=en").status_code == 409
     assert provider.get(f"{station_url(day)}?registration=999999").status_code == 404
+
+
+def test_the_health_api_answers_match_the_openapi_document(app):
+    day = build_day(app)
+    registration_id, token = add_resident(app, day, "王秀英", "13800004321")
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    provider = Api(app, day.provider)
+    serve(provider, day, "一号服务台", token, "bp", referral=True, note="血压偏高")
+    station = f"/activities/{day.activity}/health/stations/{day.station('一号服务台')}"
+    prefix = "/activities/{activity_id}/health/stations/{booth_id}"
+    answers = [
+        (prefix + "/queue", "post", provider.post(f"{station}/queue", {"token": token})),
+        (prefix + "/queue", "post", provider.post(f"{station}/queue", {"registration_id": registration_id})),
+        (prefix + "/now-serving", "get", app.test_client().get(f"/api/v1{station}/now-serving")),
+        (prefix + "/call-next", "post", provider.post(f"{station}/call-next", {})),
+        (prefix + "/call-next", "post", provider.post(f"{station}/call-next", {})),
+        (prefix + "/queue", "post", provider.post(f"{station}/queue", {"token": "x" * 22})),
+        (
+            "/activities/{activity_id}/health/residents/{registration_id}/services",
+            "get",
+            provider.get(f"/activities/{day.activity}/health/residents/{registration_id}/services"),
+        ),
+    ]
+    assert [response.status_code for _path, _method, response in answers] == [
+        201,
+        200,
+        200,
+        200,
+        409,
+        409,
+        200,
+    ]
+    for path, method, response in answers:
+        check(document, path, method, response)

@@ -174,7 +174,11 @@ def test_the_scanner_recording_a_service_hears_nothing_of_it_back(app, served):
     )
     assert answer.status_code == 201
     clean(json.dumps(answer.get_json(), ensure_ascii=False), "the serve answer")
-    assert answer.get_json()["counts"]["metrics"] == {"residents_served": 3}
+    assert answer.get_json()["counts"]["metrics"] == {
+        "residents_served": 3,
+        "queue_numbers": 1,
+        "queue_called": 0,
+    }
 
 
 def test_the_organizers_see_the_details_where_they_work(app, served):

@@ -29,7 +29,15 @@ STATIONS = {
     "二号服务台": ("clinic", "medicine"),
     "三号服务台": ("education", "policy"),
 }
-FIGURES = ("registered", "checked_in", "residents_served", "services", "referrals")
+FIGURES = (
+    "registered",
+    "checked_in",
+    "residents_served",
+    "services",
+    "referrals",
+    "queue_numbers",
+    "queue_called",
+)
 
 
 class Walk:
@@ -168,7 +176,7 @@ def test_a_health_day_morning(app, walk):
     for name in ("马桂兰", "杨德福", "高秀珍", "刘长顺"):
         answer = walk.scanner.scan(walk.resident(name)[1])
         assert answer["result"] == "accepted"
-        assert set(answer["counts"]["metrics"]) == {"residents_served"}
+        assert set(answer["counts"]["metrics"]) == {"residents_served", "queue_numbers", "queue_called"}
     walk.check(checked_in=4)
 
     # 4. Queue numbers at the examination station, for three of them; the screen shows them.
@@ -186,10 +194,12 @@ def test_a_health_day_morning(app, walk):
         f"/api/v1/activities/{walk.activity}/health/stations/{walk.booths['一号服务台']}/now-serving"
     )
     assert api.get(now_serving).get_json() == {"serving": None, "next": [1, 2, 3], "waiting": 3}
+    walk.check(queue_numbers=3)
     third = app.test_client().get(f"/t/{walk.resident('高秀珍')[1]}?lang=en").get_data(as_text=True)
     assert "2 people before you" in third
     assert exam.post_form(f"{walk.station('一号服务台')}/call-next", {}, form_url=screen).status_code == 302
     assert api.get(now_serving).get_json() == {"serving": 1, "next": [2, 3], "waiting": 2}
+    walk.check(queue_called=1)
 
     # 5. Services: the first resident is examined and referred on, then seen at the free clinic.
     assert (
@@ -207,11 +217,11 @@ def test_a_health_day_morning(app, walk):
     # The second resident is called and examined.
     assert exam.post_form(f"{walk.station('一号服务台')}/call-next", {}, form_url=screen).status_code == 302
     assert serve(exam, walk, "一号服务台", "杨德福", "exam").status_code == 302
-    walk.check(residents_served=2, services=4)
+    walk.check(residents_served=2, services=4, queue_called=2)
     # The third had not agreed on the village list: refused until she agrees at the station.
     assert exam.post_form(f"{walk.station('一号服务台')}/call-next", {}, form_url=screen).status_code == 302
     assert serve(exam, walk, "一号服务台", "高秀珍", "exam").status_code == 409
-    walk.check()
+    walk.check(queue_called=3)
     assert serve(exam, walk, "一号服务台", "高秀珍", "exam", consent="y").status_code == 302
     walk.check(residents_served=3, services=5)
     # Health education for a resident of the other village, recorded by mistake and undone.

@@ -92,8 +92,8 @@ def scripted_day(app) -> dict:
         (ids["clinic"], None): {
             "registered": 2, "checked_in": 1, "walk_ins": 1, "attendance": 2, "inside": 1, "booth_visits": 0,
             "entries": 1, "exits": 0, "scans": 1, "duplicates": 0, "rejected": 0,
-            # The health day's own figures: nobody served yet.
-            "residents_served": 0, "services": 0, "referrals": 0,
+            # The health day's own figures: nobody served nor queuing yet.
+            "residents_served": 0, "services": 0, "referrals": 0, "queue_numbers": 0, "queue_called": 0,
         },
         (ids["clinic"], ids["exam"]): {
             "visits": 0, "walk_ins": 0, "booth_visits": 0, "scans": 0, "duplicates": 0, "rejected": 0,

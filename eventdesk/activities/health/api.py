@@ -99,8 +99,7 @@ def join_queue(activity_id: int, booth_id: int):
     ticket, new = queues.join_queue(activity, booth, registration)
     db.session.commit()
     queue = queues.station_queue(activity, booth)
-    ahead = next(place.ahead for place in queues.places_of(registration) if place.number == ticket.number)
-    answer = {"number": ticket.number, "ahead": ahead, "waiting": queue.waiting}
+    answer = {"number": ticket.number, "ahead": queues.ahead_of(ticket), "waiting": queue.waiting}
     return jsonify(answer), 201 if new else 200
 
 

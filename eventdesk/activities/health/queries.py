@@ -142,10 +142,6 @@ class Breakdown:
     def residents_served(self) -> int:
         return len(self.residents)
 
-    @property
-    def services_given(self) -> int:
-        return sum(self.services.values())
-
 
 @dataclass
 class DayFigures:

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from eventdesk.activities.health import tally as health_tally
 from eventdesk.activities.health.models import QueueTicket
 from eventdesk.activities.health.services import is_station
+from eventdesk.core import tally
 from eventdesk.core.models import Activity, Booth, Registration, utcnow
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
@@ -64,6 +66,7 @@ def join_queue(
                 db.session.flush()
         except sa.exc.IntegrityError:
             continue  # the number, or this resident's place, was taken a moment ago
+        tally.feed(health_tally.queue_figure(ticket, health_tally.QUEUE_NUMBERS))
         return ticket, True
     raise ServiceError("queue_busy", status=503)
 
@@ -89,6 +92,7 @@ def call_next(activity: Activity, booth: Booth, *, now=None) -> QueueTicket:
         )
         if called.rowcount == 1:
             db.session.refresh(ticket)
+            tally.feed(health_tally.queue_figure(ticket, health_tally.QUEUE_CALLED))
             return ticket
     raise ServiceError("queue_busy", status=503)
 
@@ -165,22 +169,26 @@ def places_of(registration: Registration, day: dt.date | None = None) -> list[Pl
         .where(QueueTicket.registration_id == registration.id, QueueTicket.local_day == day)
         .order_by(QueueTicket.joined_at)
     ):
-        ahead = 0
-        if ticket.called_at is None:
-            ahead = db.session.scalar(
-                sa.select(sa.func.count())
-                .select_from(QueueTicket)
-                .where(_waiting_today(ticket.booth_id, day), QueueTicket.number < ticket.number)
-            )
         places.append(
             Place(
                 station_number=numbers.get(ticket.booth_id, 0),
                 number=ticket.number,
-                ahead=ahead,
+                ahead=ahead_of(ticket),
                 called=ticket.called_at is not None,
             )
         )
     return places
+
+
+def ahead_of(ticket: QueueTicket) -> int:
+    """How many wait before `ticket` at its station (0 once it is called)."""
+    if ticket.called_at is not None:
+        return 0
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(QueueTicket)
+        .where(_waiting_today(ticket.booth_id, ticket.local_day), QueueTicket.number < ticket.number)
+    )
 
 
 def _take_turn(booth: Booth) -> None:

@@ -43,20 +43,23 @@ def villages_of(activity: Activity) -> list[tuple[str, int]]:
 def village_sheets(activity: Activity, village: str | None) -> list[VillageSheets]:
     """The valid tickets of one village (or of every village), each village sorted by name."""
     statement = (
-        sa.select(Registration, Person.village)
+        sa.select(Registration, Person)
         .join(Person, Person.id == Registration.person_id)
         .where(Registration.activity_id == activity.id, Registration.revoked_at.is_(None))
-        .order_by(Person.village, Person.name, Registration.id)
     )
     if village is not None:
         statement = statement.where(
             Person.village.is_(None) if village == NO_VILLAGE else Person.village == village
         )
     sheets: dict[str, VillageSheets] = {}
-    for registration, person_village in db.session.execute(statement):
-        name = person_village or NO_VILLAGE
+    for registration, person in db.session.execute(statement):
+        name = person.village or NO_VILLAGE
         sheets.setdefault(name, VillageSheets(name, [])).tickets.append(registration)
-    return list(sheets.values())
+    # By the names' characters, the same on every database whatever its collation (the person is
+    # loaded with the ticket).
+    for sheet in sheets.values():
+        sheet.tickets.sort(key=lambda registration: (registration.person.name, registration.id))
+    return sorted(sheets.values(), key=lambda sheet: sheet.village)
 
 
 @bp.get("/manage/activities/<int:activity_id>/health/sheets", endpoint="sheets")
