@@ -167,7 +167,18 @@ def url_showing_archived(shown: bool) -> str:
     return url_for(request.endpoint or "health.healthz", **(request.view_args or {}), **args)
 
 
+def _close_streamed_files(response):
+    """Close a file served in pieces when its response closes: the compressor that runs after
+    this hook replaces the file's stream with its own and would leave the file open."""
+    body = response.response
+    if response.is_streamed and hasattr(body, "close"):
+        response.call_on_close(body.close)
+    return response
+
+
 def init_app(app: Flask) -> None:
+    # Registered after the compressor's hook, so it runs before it (Flask runs them in reverse).
+    app.after_request(_close_streamed_files)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(ServiceError, _handle_service_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
