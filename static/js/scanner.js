@@ -492,7 +492,10 @@
         signal('green');
       } else {
         presentAnswer(res.data, item.body);
-        if (res.data.result !== 'rejected') offerActionsFor(item.body, (res.data.person || {}).name_masked);
+        if (res.data.result !== 'rejected') {
+          var name = (res.data.person || {}).name_masked;
+          actions.ready.then(function () { offerActionsFor(item.body, name); });
+        }
       }
       if (res.data.result === 'accepted' && res.data.scan_id) {
         offerUndo(res.data.scan_id, item.kind === 'walkin' ? T.walkin : (res.data.person || {}).name_masked, item.auth);
@@ -522,7 +525,7 @@
         signal('saved');
       } else {
         present({ result: 'queued', color: 'amber', sound: 'saved', title: T.queued, message: T.queued_detail });
-        offerActionsFor(item.body, '');
+        actions.ready.then(function () { offerActionsFor(item.body, ''); });
       }
       // A volunteer at work tries the server again as soon as the back-off allows, rather
       // than only when the timer comes round.
@@ -583,7 +586,8 @@
   // them without knowing any activity kind. Recorded actions carry a client action id and wait
   // in the queue like scans when the server cannot be reached.
 
-  var actions = { list: [], person: null, current: null };
+  // `ready` settles once the booth's actions are known (from the phone, then the server).
+  var actions = { list: [], person: null, current: null, ready: Promise.resolve() };
   var actionsEl = $('actions');
   var sheetEl = $('action-sheet');
 
@@ -1541,10 +1545,12 @@
     }, COUNTS_EVERY_MS);
 
     startCamera();
+    // Asked at once: a volunteer may scan the moment the page opens, and the answer offers them.
+    actions.ready = loadActions();
     refreshWaiting().then(function () {
       return refreshCounts();
     }).then(function () {
-      return loadActions();
+      return actions.ready;
     }).then(function () {
       return sync();
     });
