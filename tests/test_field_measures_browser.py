@@ -9,8 +9,8 @@ import pytest
 
 from eventdesk.core.services import credentials
 from eventdesk.extensions import db
-from tests.support import PROJECT_ROOT, consultation, factories, handover, health, jobfair
-from tests.support.api import Api
+from tests.support import PROJECT_ROOT, factories
+from tests.support.four_kinds import build_four_kinds
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -44,52 +44,8 @@ def day(app):
 
 @pytest.fixture
 def kinds(app):
-    """A day of each kind, with a ticket of each: the paths of their public and staff pages."""
-    fair = consultation.build_fair(app)
-    _visitor, visitor = consultation.add_visitor(app, fair, "李建国", "13900000001")
-    booth = fair.booth("市民政局")
-    health_day = health.build_day(app)
-    _resident, resident = health.add_resident(app, health_day, "张桂兰", "13800001234")
-    station = health_day.station("一号服务台")
-    assert (
-        Api(app, health_day.provider)
-        .post(f"/activities/{health_day.activity}/health/stations/{station}/queue", {"token": resident})
-        .status_code
-        == 201
-    )
-    ceremony = handover.build_ceremony(app, [handover.household_row(1)])
-    jobs = jobfair.build_fair(app)
-    _seeker, seeker = jobfair.add_seeker(app, jobs, "王秀英", "13700000001")
-    consult = f"/manage/activities/{fair.activity}/consultation"
-    serve = f"/manage/activities/{health_day.activity}/health"
-    keys = f"/manage/activities/{ceremony.activity}/handover"
-    stands = f"/manage/activities/{jobs.activity}/jobfair"
-    return {
-        "poster": f"/consult/{booth}",
-        "public": [
-            ("consultation poster", f"/consult/{booth}"),
-            ("consultation ticket", f"/t/{visitor}"),
-            ("health ticket", f"/t/{resident}"),
-            ("now-serving screen", f"/activities/{health_day.activity}/health/stations/{station}/screen"),
-            ("handover ticket", f"/t/{ceremony.ticket('户主1')}"),
-            ("job postings", f"/activities/{jobs.activity}/postings"),
-            ("seeker's postings", f"/t/{seeker}/postings"),
-        ],
-        "staff": [
-            ("consultation booths", consult),
-            ("consultation desk", f"{consult}/booths/{booth}/desk"),
-            ("materials", f"{consult}/materials"),
-            ("health stations", serve),
-            ("health station", f"{serve}/stations/{station}?ticket={resident}"),
-            ("village sheets", f"{serve}/sheets"),
-            ("ceremony", keys),
-            ("handover desk", f"{keys}/desk?booth={ceremony.desk()}&ticket={ceremony.ticket('户主1')}"),
-            ("letters", f"{keys}/letters"),
-            ("receipts", f"{keys}/receipts"),
-            ("employers", f"{stands}/employers"),
-            ("employer", f"{stands}/employers/{jobs.employers['市人民医院']}"),
-        ],
-    }
+    """An activity of each kind, with a ticket each and their first actions."""
+    return build_four_kinds(app)
 
 
 def _weigh(context, url: str) -> int:
@@ -109,7 +65,7 @@ def test_page_weights_on_a_phone(app, live_server, launch_chromium, day, kinds):
     for name, path in (
         ("registration", f"/activities/{day['activity']}/register"),
         ("ticket", f"/t/{day['token']}"),
-        ("poster", kinds["poster"]),
+        ("poster", kinds.poster),
         ("scanner", "/scanner"),
     ):
         # A new phone each time: nothing cached from an earlier page.
@@ -278,7 +234,7 @@ def test_axe_finds_nothing_serious_on_the_kinds_pages(
     found = {}
     anonymous_context = browser.new_context(**PHONE, bypass_csp=True)
     anonymous = anonymous_context.new_page()
-    for name, path in kinds["public"]:
+    for name, path in kinds.public:
         anonymous.goto(f"{server.url}{path}{'&' if '?' in path else '?'}{query}", wait_until="load")
         found[name] = _axe(anonymous)
     anonymous_context.close()
@@ -286,7 +242,7 @@ def test_axe_finds_nothing_serious_on_the_kinds_pages(
         context = browser.new_context(**PHONE, bypass_csp=True)
         signed_in = context.new_page()
         _sign_in(signed_in, server, day["organizer"])
-        for name, path in kinds["staff"]:
+        for name, path in kinds.staff:
             signed_in.goto(f"{server.url}{path}{'&' if '?' in path else '?'}{query}", wait_until="load")
             found[name] = _axe(signed_in)
         context.close()
