@@ -221,9 +221,9 @@ def test_a_consultation_booth_logs_a_question_and_hands_out_materials(app, live_
 
 def test_a_health_station_queues_and_serves_a_resident(app, live_server, launch_chromium):
     journey = Journey("health-station")
-    day = health.build_day(app)
+    day = health.build_day(app, {"一号服务站": ("bp", "exam"), "二号服务站": ("clinic",)})
     resident_id, ticket = health.add_resident(app, day, "张桂兰", "13800001234")
-    station = day.station("一号服务台")
+    station = day.station("一号服务站")
     server = live_server()
     browser = launch_chromium()
 
@@ -248,12 +248,16 @@ def test_a_health_station_queues_and_serves_a_resident(app, live_server, launch_
     serving.filter(has_text="1").wait_for(timeout=WAIT_MS)
     journey.shot(screen, "now serving on the screen")
 
-    # Found by name, her blood pressure check recorded with a note in one tap.
+    # Found by name, her blood pressure check recorded with a note in one tap. The search boxes
+    # take the phone's width, so that their hints can be read whole.
+    for box in ("#station-ticket", "#station-q"):
+        assert provider.locator(box).bounding_box()["width"] > PHONE["viewport"]["width"] * 0.7
     provider.fill("#station-q", "张桂兰")
     provider.locator("form.searchbar button[type=submit]").tap()
-    provider.wait_for_load_state()
+    found = provider.locator("a.button", has_text="1234")
+    found.wait_for(timeout=WAIT_MS)
     journey.shot(provider, "found by name")
-    provider.locator("a.button", has_text="1234").tap()
+    found.tap()
     provider.wait_for_selector("button[name=service][value=bp]", timeout=WAIT_MS)
     provider.fill("[name=note]", "血压偏高，建议复查")
     provider.locator("button[name=service][value=bp]").tap()
