@@ -156,8 +156,8 @@ ACTIVITIES = (
         ),
         booths=(
             ("综合政策咨询台", "General policy desk", "poverty-office"),
-            ("新区脱贫攻坚成果展台", "New District achievements", "new-district"),
-            ("脱贫攻坚典型事迹展台", "Stories from the campaign", "publicity"),
+            ("新区脱贫攻坚成果展", "New District achievements", "new-district"),
+            ("脱贫攻坚典型事迹展", "Stories from the campaign", "publicity"),
             ("扶贫政策咨询台", "Poverty alleviation policy desk", "poverty-bureau"),
             ("产业扶贫咨询台", "Farming and industry support", "agriculture"),
             ("易地扶贫搬迁咨询台", "Relocation programme", "land"),
