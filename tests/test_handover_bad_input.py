@@ -21,10 +21,9 @@ from tests.support.handover import (
     sheet_rows,
     stored_facts,
     void,
-    write_csv,
-    write_xlsx,
 )
 from tests.support.images import data_url, png
+from tests.support.spreadsheets import write_csv, write_xlsx
 
 HEADS = [household_row(1), household_row(2, "renovation"), household_row(3)]
 

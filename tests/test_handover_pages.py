@@ -28,9 +28,9 @@ from tests.support.handover import (
     scan_letter,
     sheet_rows,
     stored_facts,
-    write_xlsx,
 )
 from tests.support.openapi import check
+from tests.support.spreadsheets import write_xlsx
 
 ROWS = [
     household_row(1),

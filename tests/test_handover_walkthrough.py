@@ -22,8 +22,8 @@ from tests.support.handover import (
     preview_households,
     scan_letter,
     sheet_rows,
-    write_xlsx,
 )
+from tests.support.spreadsheets import write_xlsx
 
 ROWS = [household_row(n, "relocation" if n % 3 else "renovation") for n in range(1, 9)]
 MEMBERS = {row["head_name"]: int(row["members"]) for row in ROWS}

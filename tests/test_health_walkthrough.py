@@ -16,7 +16,7 @@ from eventdesk.extensions import db
 from tests.support import factories
 from tests.support.api import Api, new_id
 from tests.support.client import Client
-from tests.support.health import write_csv
+from tests.support.spreadsheets import write_csv
 
 VILLAGE_LIST = [
     ("姓名", "手机号", "村", "同意记录健康服务"),

@@ -11,17 +11,8 @@ from eventdesk.core.models import utcnow
 from tests.support import factories
 from tests.support.api import Api, new_id
 from tests.support.client import Client
-from tests.support.jobfair import (
-    add_seeker,
-    apply,
-    build_fair,
-    hired_of,
-    outcome,
-    stored_facts,
-    void,
-    write_csv,
-    write_xlsx,
-)
+from tests.support.jobfair import add_seeker, apply, build_fair, hired_of, outcome, stored_facts, void
+from tests.support.spreadsheets import write_csv, write_xlsx
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ from eventdesk.extensions import db
 from tests.support import factories
 from tests.support.api import Api
 from tests.support.client import Client
-from tests.support.jobfair import add_seeker, apply, build_fair, outcome, write_csv
+from tests.support.jobfair import add_seeker, apply, build_fair, outcome
 from tests.support.openapi import check
+from tests.support.spreadsheets import write_csv
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 

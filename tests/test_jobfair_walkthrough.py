@@ -16,7 +16,7 @@ from eventdesk.extensions import db
 from tests.support import factories
 from tests.support.api import Api, new_id
 from tests.support.client import Client
-from tests.support.jobfair import write_csv, write_xlsx
+from tests.support.spreadsheets import write_csv, write_xlsx
 
 EMPLOYERS = [
     ("单位名称", "单位性质", "联系人", "联系电话", "展位号"),

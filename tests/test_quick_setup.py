@@ -297,13 +297,14 @@ def test_codes_left_empty_are_made_and_can_be_changed(app, client, sign_in):
     sign_in()
     client.post_form("/manage/districts/new", {"name": "王益区", "name_en": "Wangyi District"})
     client.post_form("/manage/districts/new", {"name": "印台区"})
+    client.post_form("/manage/districts/new", {"name": "汪益区"})  # sounds as 王益区 does
     client.post_form("/manage/departments/new", {"name": "市人社局"})
     client.post_form("/manage/departments/new", {"name": "市卫计局"})
     with app.app_context():
         codes = dict(db.session.execute(sa.select(District.name, District.code)).all())
-        assert codes == {"王益区": "wangyi-district", "印台区": "district-1"}
+        assert codes == {"王益区": "wangyiqu", "印台区": "yintaiqu", "汪益区": "wangyiqu-1"}
         departments = dict(db.session.execute(sa.select(Department.name, Department.code)).all())
-        assert departments == {"市人社局": "dept-1", "市卫计局": "dept-2"}
+        assert departments == {"市人社局": "shirensheju", "市卫计局": "shiweijiju"}
         wangyi = db.session.scalar(sa.select(District.id).where(District.name == "王益区"))
     assert (
         client.post_form(f"/manage/districts/{wangyi}/edit", {"name": "王益区", "code": "wangyi"}).status_code

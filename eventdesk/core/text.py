@@ -9,6 +9,8 @@ the person typed.
 import re
 import unicodedata
 
+from pypinyin import lazy_pinyin
+
 from eventdesk.errors import ServiceError
 
 # Control, format (zero-width, bidirectional overrides), surrogate, private-use and
@@ -64,15 +66,13 @@ def clean_code(value: str | None, *, field: str = "code") -> str:
     return text
 
 
-def code_from_name(name_en: str | None, *, prefix: str, is_free) -> str:
-    """A code for a district or department left without one: the English name's words
-    (``wangyi-district``), else `prefix` and a number (``district-3``); `is_free(code)` says
+def code_from_name(name: str | None, *, prefix: str, is_free) -> str:
+    """A code for a district or department left without one, from its Chinese name in pinyin
+    (王益区 → ``wangyiqu``), else `prefix` and a number (``district-3``); `is_free(code)` says
     whether a code is still unused. The organizer may change it afterwards.
-
-    Chinese names would need a romanisation library, which EventDesk does not depend on.
     """
-    words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", name_en or "").lower())
-    stem = "-".join(words)[:CODE_MAX_LENGTH].strip("-")
+    spelled = " ".join(lazy_pinyin(unicodedata.normalize("NFKC", name or ""), errors="default"))
+    stem = "".join(re.findall(r"[a-z0-9]+", spelled.lower()))[:CODE_MAX_LENGTH]
     if not stem or not stem[0].isalpha():
         stem = prefix
     if stem != prefix and is_free(stem):

@@ -2,13 +2,11 @@
 handover desks with their staff and scanners; handovers and undos over the API; the ceremony's
 stored facts read back."""
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from openpyxl import Workbook
 
 from eventdesk.activities.handover.households import HouseholdInput, invite_household
 from eventdesk.activities.handover.models import Handover, Household
@@ -209,18 +207,3 @@ def confirm_import(client, activity_id: int, preview: str, *, skip_bad: bool = F
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', preview).group(1)
     body = {"csrf_token": token, "content": content, "filename": "", "skip_bad": "y" if skip_bad else ""}
     return client.http.post(f"/manage/activities/{activity_id}/imports/households", data=body)
-
-
-def write_csv(rows) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
-
-
-def write_xlsx(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(list(row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

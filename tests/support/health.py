@@ -2,8 +2,6 @@
 stations' providers and scanners, an outsider or two, residents with their villages; services
 recorded over the API; the day's stored facts read back."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -167,9 +165,3 @@ def stored_facts(app) -> dict:
             ).all()
         )
         return rows
-
-
-def write_csv(rows) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue().encode("utf-8-sig")

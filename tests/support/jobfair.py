@@ -2,12 +2,9 @@
 staff and scanners, seekers with their profiles; the stand's actions recorded over the API; the
 fair's stored facts and figures read back."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from openpyxl import Workbook
 
 from eventdesk.activities.jobfair import employers as employer_service
 from eventdesk.activities.jobfair.models import Application, Employer, Outcome, Posting
@@ -171,18 +168,3 @@ def stored_facts(app) -> dict:
 def hired_of(app, posting_id: int) -> int:
     with app.app_context():
         return db.session.get(Posting, posting_id).hired
-
-
-def write_csv(rows) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
-
-
-def write_xlsx(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(list(row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

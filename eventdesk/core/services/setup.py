@@ -214,7 +214,7 @@ def _coded_values(model, code, name, name_en, sort_order, exclude) -> dict:
             def is_free(candidate: str) -> bool:
                 return not is_taken(model, model.code == candidate, exclude=exclude)
 
-            values["code"] = code_from_name(name_en, prefix=prefix, is_free=is_free)
+            values["code"] = code_from_name(name, prefix=prefix, is_free=is_free)
     with refusals.check():
         values.update(clean_names(name, name_en))
     with refusals.check():
