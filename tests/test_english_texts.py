@@ -85,7 +85,7 @@ def test_the_english_texts_are_written_on_the_forms_and_shown_to_english_readers
     )
 
     pages = {
-        "registration": (f"/activities/{fair['activity']}/register", ("description",)),
+        "registration": (f"/activities/{fair['activity']}/register", ("description", "address")),
         "ticket": (f"/t/{fair['ticket']}", ("address",)),
         "public summary": ("/public", ("description", "address")),
         "activity": (f"/manage/activities/{fair['activity']}", ("description", "address")),
