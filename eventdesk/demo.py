@@ -68,17 +68,42 @@ DEPARTMENTS = (
     ("housing", "市住建局", "City Housing and Urban-Rural Development Bureau"),
 )
 
-#: key → district code, name, English name, address.
+#: key → district code, name, English name, address, English address.
 SITES = {
-    "square": ("xinqu", "新区阳光广场", "Sunshine Square, New District", "新区长虹北路中段"),
-    "huangbao": ("wangyi", "黄堡镇集镇广场", "Huangbao Town Square", "王益区黄堡镇中心街"),
-    "labour-market": ("wangyi", "市人力资源市场", "City Human Resources Market", "王益区红旗街"),
-    "clinic": ("yaozhou", "孙塬镇孙塬村卫生室", "Sunyuan Village Clinic", "耀州区孙塬镇孙塬村村委会旁"),
+    "square": (
+        "xinqu",
+        "新区阳光广场",
+        "Sunshine Square, New District",
+        "新区长虹北路中段",
+        "Middle section of Changhong North Road, New District",
+    ),
+    "huangbao": (
+        "wangyi",
+        "黄堡镇集镇广场",
+        "Huangbao Town Square",
+        "王益区黄堡镇中心街",
+        "Central Street, Huangbao Town, Wangyi District",
+    ),
+    "labour-market": (
+        "wangyi",
+        "市人力资源市场",
+        "City Human Resources Market",
+        "王益区红旗街",
+        "Hongqi Street, Wangyi District",
+    ),
+    "clinic": (
+        "yaozhou",
+        "孙塬镇孙塬村卫生室",
+        "Sunyuan Village Clinic",
+        "耀州区孙塬镇孙塬村村委会旁",
+        "Next to the village committee, Sunyuan Village, Sunyuan Town, Yaozhou District",
+    ),
     "estate": (
         "yaozhou",
         "石柱镇幸福家园安置小区",
         "Xingfu Jiayuan Resettlement Estate",
         "耀州区石柱镇幸福路",
+        "Xingfu Road, Shizhu Town, Yaozhou District",
     ),
 }
 
@@ -94,6 +119,7 @@ class DemoActivity:
     registration_open: bool
     capacity: int | None
     description: str
+    description_en: str
     #: name, English name, department code or None (an employer's stand).
     booths: tuple[tuple[str, str, str | None], ...]
 
@@ -124,10 +150,14 @@ ACTIVITIES = (
             "各部门分设咨询台，现场解读产业、就业、健康、搬迁、金融等扶贫政策，发放政策明白卡，"
             "登记群众反映的问题并跟踪答复。"
         ),
+        description_en=(
+            "Each department has its own desk: they explain the support for farming, jobs, health, "
+            "relocation and loans, hand out policy cards, and take down questions to answer later."
+        ),
         booths=(
             ("综合政策咨询台", "General policy desk", "poverty-office"),
-            ("新区脱贫攻坚成果展台", "New District achievements", "new-district"),
-            ("脱贫攻坚典型事迹展台", "Stories from the campaign", "publicity"),
+            ("新区脱贫攻坚成果展", "New District achievements", "new-district"),
+            ("脱贫攻坚典型事迹展", "Stories from the campaign", "publicity"),
             ("扶贫政策咨询台", "Poverty alleviation policy desk", "poverty-bureau"),
             ("产业扶贫咨询台", "Farming and industry support", "agriculture"),
             ("易地扶贫搬迁咨询台", "Relocation programme", "land"),
@@ -149,6 +179,10 @@ ACTIVITIES = (
         registration_open=True,
         capacity=None,
         description="镇村干部与市级部门联合设点，向赶集群众宣讲精准脱贫政策，登记群众诉求。",
+        description_en=(
+            "Town and village officials and city departments explain the poverty-relief policies to "
+            "market-day visitors and take down their requests."
+        ),
         booths=(
             ("镇扶贫工作站咨询台", "Township poverty alleviation desk", None),
             ("产业扶贫咨询台", "Farming and industry support", "agriculture"),
@@ -168,6 +202,10 @@ ACTIVITIES = (
         description=(
             "面向有劳动能力和就业意愿的贫困群众，提供公益性岗位和企业岗位，现场登记求职意向，请携带身份证件。"
         ),
+        description_en=(
+            "Public-welfare posts and company jobs for low-income people able and willing to work; "
+            "job wishes are taken down on the spot. Please bring your ID card."
+        ),
         # The employers' stands come with the employers (the job fair's own demo data).
         booths=(("贫困劳动力求职登记台", "Job seekers' registration desk", "poverty-bureau"),),
     ),
@@ -181,6 +219,10 @@ ACTIVITIES = (
         registration_open=True,
         capacity=200,
         description="医疗卫生人员和家庭签约医生进村服务，提供体格检查、义务诊疗、健康知识讲座和疾病预防培训。",
+        description_en=(
+            "Health workers and family doctors come to the village: physical examinations, a free "
+            "clinic, health talks and disease-prevention training."
+        ),
         booths=(
             ("体格检查", "Physical examination", "health"),
             ("义务诊疗", "Free clinic", "health"),
@@ -198,6 +240,10 @@ ACTIVITIES = (
         registration_open=False,
         capacity=None,
         description="为易地扶贫搬迁户和危房改造户集中交付新居钥匙。请户主携带身份证件，代领须持委托书。",
+        description_en=(
+            "Keys to their new homes for relocated households and households whose homes were "
+            "renovated. Heads of household bring their ID card; a proxy brings a signed authorisation."
+        ),
         booths=(
             ("1号楼交钥匙台", "Building 1 handover desk", "land"),
             ("2号楼交钥匙台", "Building 2 handover desk", "land"),
@@ -374,11 +420,13 @@ def _create(day: dt.date) -> tuple[Event, set[str]]:
             sa.select(Department).where(Department.code == code)
         ) or setup.create_department(code=code, name=name, name_en=name_en, sort_order=order * 10)
     sites = {}
-    for key, (district_code, name, name_en, address) in SITES.items():
+    for key, (district_code, name, name_en, address, address_en) in SITES.items():
         district = districts[district_code]
         sites[key] = db.session.scalar(
             sa.select(Site).where(Site.district_id == district.id, Site.name == name)
-        ) or setup.create_site(district_id=district.id, name=name, name_en=name_en, address=address)
+        ) or setup.create_site(
+            district_id=district.id, name=name, name_en=name_en, address=address, address_en=address_en
+        )
 
     event = setup.create_event(
         name=EVENT_NAME, name_en=EVENT_NAME_EN, timezone=TIMEZONE, starts_on=day, ends_on=day, is_demo=True
@@ -399,6 +447,7 @@ def _create(day: dt.date) -> tuple[Event, set[str]]:
             capacity=spec.capacity,
             registration_open=spec.registration_open,
             description=spec.description,
+            description_en=spec.description_en,
         )
         for order, (name, name_en, department_code) in enumerate(spec.booths, start=1):
             booths[(spec.name, name)] = activities.create_booth(

@@ -169,7 +169,7 @@ def test_a_consultation_fair_with_three_department_booths(app, walk):
     )
     assert "政策宣传咨询（分部门）" in report
     assert (
-        "3个部门在3个咨询台接受群众咨询6人次，发放宣传资料36份（其中扫描展台海报在手机上阅读1次）；"
+        "3个部门在3个咨询台接受群众咨询6人次，发放宣传资料36份（其中扫描咨询台海报在手机上阅读1次）；"
         "登记需后续答复的问题3件，已答复1件。"
     ) in report
     assert "市扶贫办 1 1 1 0 20 0 其他问题1人次" in report

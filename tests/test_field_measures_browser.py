@@ -10,6 +10,7 @@ import pytest
 from eventdesk.core.services import credentials
 from eventdesk.extensions import db
 from tests.support import PROJECT_ROOT, factories
+from tests.support.four_kinds import build_four_kinds
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -17,7 +18,7 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
 AXE = PROJECT_ROOT / "tests" / "browser-tools" / "node_modules" / "axe-core" / "axe.min.js"
 KB = 1024
 #: The goals (issue "field readiness"): bytes over the wire for a page and all it loads.
-WEIGHT_GOALS = {"registration": 60 * KB, "ticket": 60 * KB, "scanner": 200 * KB}
+WEIGHT_GOALS = {"registration": 60 * KB, "ticket": 60 * KB, "poster": 60 * KB, "scanner": 200 * KB}
 #: Slow 3G as the goal states it: 400 kbit/s (50,000 bytes a second) each way, 400 ms round trip.
 SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 50_000, "uploadThroughput": 50_000}
 REGISTRATION_GOAL_SECONDS = 8.0
@@ -41,6 +42,12 @@ def day(app):
         }
 
 
+@pytest.fixture
+def kinds(app):
+    """An activity of each kind, with a ticket each and their first actions."""
+    return build_four_kinds(app)
+
+
 def _weigh(context, url: str) -> int:
     """Bytes received for `url` and everything it loads (bodies as sent, and headers)."""
     page = context.new_page()
@@ -51,13 +58,14 @@ def _weigh(context, url: str) -> int:
     return sum(size["responseBodySize"] + size["responseHeadersSize"] for size in received)
 
 
-def test_page_weights_on_a_phone(app, live_server, launch_chromium, day):
+def test_page_weights_on_a_phone(app, live_server, launch_chromium, day, kinds):
     server = live_server()
     browser = launch_chromium()
     weights = {}
     for name, path in (
         ("registration", f"/activities/{day['activity']}/register"),
         ("ticket", f"/t/{day['token']}"),
+        ("poster", kinds.poster),
         ("scanner", "/scanner"),
     ):
         # A new phone each time: nothing cached from an earlier page.
@@ -212,3 +220,35 @@ def test_the_large_type_mode_is_large_enough(live_server, launch_chromium, day):
             min(target["width"], target["height"]) >= 48,
         )
     assert found == dict.fromkeys(found, (True, True, True))
+
+
+@pytest.mark.parametrize(("language", "large"), [("zh_Hans", False), ("en", False), ("zh_Hans", True)])
+def test_axe_finds_nothing_serious_on_the_kinds_pages(
+    live_server, launch_chromium, day, kinds, language, large
+):
+    if not AXE.exists():
+        pytest.fail(f"{AXE.relative_to(PROJECT_ROOT)} is missing: make install puts it there (npm ci)")
+    server = live_server()
+    browser = launch_chromium()
+    query = f"lang={language}" + ("&large=1" if large else "")
+    found = {}
+    anonymous_context = browser.new_context(**PHONE, bypass_csp=True)
+    anonymous = anonymous_context.new_page()
+    for name, path in kinds.public:
+        anonymous.goto(f"{server.url}{path}{'&' if '?' in path else '?'}{query}", wait_until="load")
+        found[name] = _axe(anonymous)
+    anonymous_context.close()
+    if not large:  # the large-type mode is the public pages'
+        context = browser.new_context(**PHONE, bypass_csp=True)
+        signed_in = context.new_page()
+        _sign_in(signed_in, server, day["organizer"])
+        for name, path in kinds.staff:
+            signed_in.goto(f"{server.url}{path}{'&' if '?' in path else '?'}{query}", wait_until="load")
+            found[name] = _axe(signed_in)
+        context.close()
+    mode = f"{language}{', large type' if large else ''}"
+    print(f"\naxe-core on the kinds' pages ({mode}): serious or critical violations per page")
+    for name, violations in found.items():
+        described = [f"{v['id']} ×{v['nodes']} ({'; '.join(v['where'])})" for v in violations]
+        print(f"  {name:<20} {', '.join(described) or 'none'}")
+    assert {name: violations for name, violations in found.items() if violations} == {}

@@ -529,7 +529,7 @@ def test_activity_detail_shows_booths_and_departments(app, client, sign_in, demo
         db.session.commit()
     sign_in("admin")
     page = _page(client.get(f"/manage/activities/{demo_day['ours']}"))
-    for text in ("黄堡镇政策宣传咨询", "牵头单位", "市人社局", "配合单位", "市卫计局", "体格检查", "王益区"):
+    for text in ("黄堡镇政策宣传咨询", "牵头部门", "市人社局", "配合部门", "市卫计局", "体格检查", "王益区"):
         assert text in page, text
 
 
@@ -589,7 +589,7 @@ def test_lead_department_cannot_also_cooperate(client, sign_in, demo_day, count)
     response = client.post_form(
         "/manage/activities/new", _activity_form(demo_day, cooperator_ids=[demo_day["lead"]])
     )
-    assert "牵头单位不能同时列为配合单位" in _page(response)
+    assert "牵头部门不能同时列为配合部门" in _page(response)
     assert count(Activity) == 2
 
 

@@ -236,7 +236,7 @@ def test_an_activity_form_shows_all_its_errors_at_once(app, client, sign_in, rea
     assert response.status_code == 200
     text = text_of(response)
     assert "该名称已被使用" in text
-    assert "牵头单位不能同时列为配合单位" in text
+    assert "牵头部门不能同时列为配合部门" in text
     assert "结束时间必须晚于开始时间" in text
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 1

@@ -66,6 +66,7 @@ class CheckboxesField(SelectMultipleField):
         kwargs.setdefault("class_", "checkboxes")
         return super().__call__(**kwargs)
 
+
 ROLE_LABELS = {
     Role.admin: _l("Administrator"),
     Role.organizer: _l("Organizer"),
@@ -205,7 +206,7 @@ class EventForm(FlaskForm):
     city_name = StringField(
         _l("City"),
         validators=[Optional(), Length(max=50)],
-        description=_l("How the written reports name the city, e.g. 铜川市; empty: \"the city\"."),
+        description=_l('How the written reports name the city, e.g. 铜川市; empty: "the city".'),
     )
     report_addressee = StringField(
         _l("Written reports are sent to"),
@@ -238,6 +239,11 @@ class SiteForm(FlaskForm):
         _l("Address"),
         validators=[Optional(), Length(max=200)],
         description=_l("Street address or directions for visitors."),
+    )
+    address_en = StringField(
+        _l("Address (English)"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Shown to English readers; left empty, they read the Chinese address."),
     )
 
 
@@ -287,6 +293,11 @@ class NewActivityForm(FlaskForm):
     )
     registration_open = BooleanField(_l("The public may register themselves"))
     description = TextAreaField(_l("Description for visitors"), validators=[Optional(), Length(max=2000)])
+    description_en = TextAreaField(
+        _l("Description for visitors (English)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Shown to English readers; left empty, they read the Chinese description."),
+    )
 
 
 class ActivityForm(NewActivityForm):

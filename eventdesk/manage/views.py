@@ -269,6 +269,7 @@ def sites():
         Site.name,
         Site.name_en,
         Site.address,
+        Site.address_en,
         District.name,
     )
     stmt = stmt.options(so.contains_eager(Site.district)).order_by(
@@ -338,8 +339,6 @@ def department_edit(department_id: int):
 
 
 # Activities ------------------------------------------------------------------------------
-
-
 
 
 #: Activity hours a new activity's form starts with, on its event's first day.
@@ -478,6 +477,7 @@ def activity_edit(activity: Activity):
             "capacity": activity.capacity,
             "registration_open": activity.registration_open,
             "description": activity.description,
+            "description_en": activity.description_en,
         }
     )
     _show_event_days(form, activity.event)

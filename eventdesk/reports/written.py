@@ -286,11 +286,17 @@ def _busiest_sentence(booths) -> str | None:
     if top == 0 or len(leaders) == len(booths):
         return None
     if len(leaders) == 1:
-        return _("The busiest booth was %(booth)s, with %(visits)d visits.", booth=leaders[0], visits=top)
-    return _(
-        "The busiest booths were %(booths)s, with %(visits)d visits each.",
+        return ngettext(
+            "The busiest booth was %(booth)s, with %(num)d visit.",
+            "The busiest booth was %(booth)s, with %(num)d visits.",
+            top,
+            booth=leaders[0],
+        )
+    return ngettext(
+        "The busiest booths were %(booths)s, with %(num)d visit each.",
+        "The busiest booths were %(booths)s, with %(num)d visits each.",
+        top,
         booths=join_names(leaders),
-        visits=top,
     )
 
 

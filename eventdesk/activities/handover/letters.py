@@ -8,11 +8,12 @@ wording is the Chinese of the English below. ``{head}``, ``{settlement}``, ``{bu
 from dataclasses import dataclass
 
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from eventdesk.activities.handover.models import Household, Letter
 from eventdesk.core import audit
-from eventdesk.core.models import Activity, User, utcnow
+from eventdesk.core.models import Activity, Site, User, utcnow
 from eventdesk.core.text import clean_line, clean_paragraphs
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
@@ -62,6 +63,12 @@ class LetterText:
         return [paragraph for paragraph in text.split("\n") if paragraph.strip()]
 
 
+def _place(site: Site) -> str:
+    """Where the ceremony is held, with the site's address for households new to the estate."""
+    address = site.address_for_reader
+    return _("%(site)s (%(address)s)", site=site.label, address=address) if address else site.label
+
+
 def letter_of(activity: Activity) -> LetterText:
     """The ceremony's wording, or the default one (in Chinese)."""
     saved = db.session.get(Letter, activity.id)
@@ -72,7 +79,7 @@ def letter_of(activity: Activity) -> LetterText:
         return LetterText(
             title=str(DEFAULT_TITLE),
             body=str(DEFAULT_BODY),
-            place=activity.site.label,
+            place=_place(activity.site),
             meeting_time=f"{day} {hours}",
             bring=str(DEFAULT_BRING),
         )

@@ -148,7 +148,7 @@ def station_queues(activity: Activity, day: dt.date | None = None) -> list[Stati
 class Place:
     """A resident's number at a station, and how many wait before them (0: being called).
 
-    The station is named by its number among the day's stations (服务台 2), as its screen shows
+    The station is named by its number among the day's stations (服务站 2), as its screen shows
     it: a station's name may be its service, which the ticket page does not tell.
     """
 

@@ -81,6 +81,16 @@ class Archivable:
         return self.archived_at is not None
 
 
+def in_reader_language(chinese: str | None, english: str | None) -> str | None:
+    """The English text to English readers when there is one; the Chinese text otherwise."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    if english and locale is not None and locale.language == "en":
+        return english
+    return chinese
+
+
 class BilingualName:
     """A Chinese name, an optional English one, and the one to show in the current language."""
 
@@ -91,12 +101,7 @@ class BilingualName:
 
     @property
     def label(self) -> str:
-        from flask_babel import get_locale
-
-        locale = get_locale()
-        if self.name_en and locale is not None and locale.language == "en":
-            return self.name_en
-        return self.name
+        return in_reader_language(self.name, self.name_en)
 
     def __str__(self) -> str:
         return self.label

@@ -6,7 +6,15 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from eventdesk.core.models.base import Archivable, Base, BilingualName, CreatedAt, intpk, str20
+from eventdesk.core.models.base import (
+    Archivable,
+    Base,
+    BilingualName,
+    CreatedAt,
+    in_reader_language,
+    intpk,
+    str20,
+)
 from eventdesk.core.models.places import Department, Site
 
 activity_cooperator = sa.Table(
@@ -73,6 +81,8 @@ class Activity(Archivable, BilingualName, Base):
     registration_open: so.Mapped[bool] = so.mapped_column(default=False)
     #: What visitors are told about the activity.
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: The same in English, for English readers; empty: they read the Chinese one.
+    description_en: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     created_at: so.Mapped[CreatedAt]
 
     event: so.Mapped[Event] = so.relationship(back_populates="activities")
@@ -90,6 +100,10 @@ class Activity(Archivable, BilingualName, Base):
     def day(self) -> dt.date:
         """The local day the activity is held (the day its counts are tallied for)."""
         return self.event.local_day(self.opens_at)
+
+    @property
+    def description_for_reader(self) -> str:
+        return in_reader_language(self.description, self.description_en)
 
     def is_open_at(self, moment: dt.datetime) -> bool:
         return self.opens_at <= moment < self.closes_at

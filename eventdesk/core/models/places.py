@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from eventdesk.core.models.base import Archivable, Base, BilingualName, intpk, str20
+from eventdesk.core.models.base import Archivable, Base, BilingualName, in_reader_language, intpk, str20
 
 
 class District(Archivable, BilingualName, Base):
@@ -30,8 +30,14 @@ class Site(Archivable, BilingualName, Base):
     district_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("district.id"), index=True)
     #: Street address or directions for visitors.
     address: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    #: The same in English, for English readers; empty: they read the Chinese one.
+    address_en: so.Mapped[str | None] = so.mapped_column(sa.String(200))
 
     district: so.Mapped[District] = so.relationship(back_populates="sites")
+
+    @property
+    def address_for_reader(self) -> str | None:
+        return in_reader_language(self.address, self.address_en)
 
 
 class Department(Archivable, BilingualName, Base):

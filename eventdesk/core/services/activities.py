@@ -112,10 +112,9 @@ def _activity_values(event: Event, fields: dict, exclude: Activity | None):
             raise ServiceError("name_taken", field="name", status=409)
     with refusals.check():
         values["capacity"] = _clean_capacity(fields["capacity"])
-    with refusals.check():
-        values["description"] = clean_paragraphs(
-            fields["description"], field="description", max_length=DESCRIPTION_MAX_LENGTH
-        )
+    for name in ("description", "description_en"):
+        with refusals.check():
+            values[name] = clean_paragraphs(fields[name], field=name, max_length=DESCRIPTION_MAX_LENGTH)
     refusals.raise_any()
     values.update(
         site_id=site.id,
@@ -145,6 +144,7 @@ def create_activity(
     capacity: int | None = None,
     registration_open: bool = False,
     description: str | None = "",
+    description_en: str | None = "",
     actor: User | None = None,
 ) -> Activity:
     """A new activity of one kind at one site, on one day of its event.
@@ -165,6 +165,7 @@ def create_activity(
         "capacity": capacity,
         "registration_open": registration_open,
         "description": description,
+        "description_en": description_en,
     }
     values, site, lead, cooperators = _activity_values(event, fields, exclude=None)
     # Built outside the session, so that a refusal below leaves nothing behind to flush.
@@ -190,6 +191,7 @@ def update_activity(
     capacity: int | None,
     registration_open: bool,
     description: str | None,
+    description_en: str | None = "",
     actor: User | None = None,
 ) -> list[str]:
     """Change an activity (its event and kind stay); the caller rolls back when it is refused.
@@ -207,6 +209,7 @@ def update_activity(
         "capacity": capacity,
         "registration_open": registration_open,
         "description": description,
+        "description_en": description_en,
     }
     values, site, lead, cooperators = _activity_values(activity.event, fields, exclude=activity)
     taking_part = {lead.id, *(d.id for d in cooperators)}

@@ -271,24 +271,31 @@ def _refuse_other_district(actor: User | None, district_id: int) -> None:
         raise ServiceError("outside_scope", field="district_id", status=403)
 
 
-def _site_values(district_id, name, name_en, address, exclude: Site | None, actor: User | None) -> dict:
+def _site_values(
+    district_id, name, name_en, addresses: dict, exclude: Site | None, actor: User | None
+) -> dict:
     district = get_or_refuse(District, district_id, "district_id")
     _refuse_other_district(actor, district.id)
-    values = {
-        "district_id": district.id,
-        **clean_names(name, name_en),
-        "address": clean_line(address, field="address", max_length=ADDRESS_MAX_LENGTH, required=False),
-    }
+    values = {"district_id": district.id, **clean_names(name, name_en)}
+    for field, address in addresses.items():
+        values[field] = clean_line(address, field=field, max_length=ADDRESS_MAX_LENGTH, required=False)
     if is_taken(Site, Site.district_id == district.id, Site.name == values["name"], exclude=exclude):
         raise ServiceError("name_taken", field="name", status=409)
     return values
 
 
 def create_site(
-    *, district_id: int, name: str, name_en: str | None, address: str | None, actor: User | None = None
+    *,
+    district_id: int,
+    name: str,
+    name_en: str | None,
+    address: str | None,
+    address_en: str | None = None,
+    actor: User | None = None,
 ) -> Site:
     """A new place in a district: a square, a venue, a village clinic, a resettlement estate."""
-    site = Site(**_site_values(district_id, name, name_en, address, exclude=None, actor=actor))
+    addresses = {"address": address, "address_en": address_en}
+    site = Site(**_site_values(district_id, name, name_en, addresses, exclude=None, actor=actor))
     db.session.add(site)
     db.session.flush()
     audit.record("site.created", site, user=actor)
@@ -302,11 +309,13 @@ def update_site(
     name: str,
     name_en: str | None,
     address: str | None,
+    address_en: str | None = None,
     actor: User | None = None,
 ) -> list[str]:
-    """Change a site's district, names or address."""
+    """Change a site's district, names or addresses."""
     _refuse_other_district(actor, site.district_id)
-    values = _site_values(district_id, name, name_en, address, exclude=site, actor=actor)
+    addresses = {"address": address, "address_en": address_en}
+    values = _site_values(district_id, name, name_en, addresses, exclude=site, actor=actor)
     changed = apply_changes(site, values)
     record_update("site.updated", site, changed, actor)
     return changed
