@@ -268,6 +268,22 @@ def live_server(app, database_url):
         server.stop()
 
 
+@pytest.fixture(scope="module")
+def module_live_server(database_url):
+    """Like `live_server`, but the servers last for the module: for tests of servers that keep
+    nothing between requests, where starting them is most of the time spent."""
+    servers = []
+
+    def start(workers: int = 2, **extra_env) -> LiveServer:
+        server = LiveServer(database_url, workers, extra_env)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
 CHROMIUM = os.environ.get("EVENTDESK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
