@@ -191,8 +191,9 @@ class LiveServer:
     def __init__(self, database_url: str, workers: int, extra_env: dict | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # The machine's own public address is not the test server's; a test may give one.
         self.env = {
-            **os.environ,
+            **{key: value for key, value in os.environ.items() if key != "EVENTDESK_BASE_URL"},
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret-key",
             "RATELIMIT_ENABLED": "false",
@@ -200,7 +201,6 @@ class LiveServer:
             "EVENTDESK_WORKERS": str(workers),
             **(extra_env or {}),
         }
-        self.env.pop("EVENTDESK_BASE_URL", None)
         self.process = None
         self.log = None
         self.start()

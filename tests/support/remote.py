@@ -16,13 +16,19 @@ from tests.support import factories
 _CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def _connection(base_url: str, ssl_context: ssl.SSLContext | None, timeout: float):
+def _connection(base_url: str, ssl_context: ssl.SSLContext | None, timeout: float, source_address=None):
     parts = urlsplit(base_url)
     if parts.scheme == "https":
         return http.client.HTTPSConnection(
-            parts.hostname, parts.port or 443, timeout=timeout, context=ssl_context
+            parts.hostname,
+            parts.port or 443,
+            timeout=timeout,
+            context=ssl_context,
+            source_address=source_address,
         )
-    return http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+    return http.client.HTTPConnection(
+        parts.hostname, parts.port or 80, timeout=timeout, source_address=source_address
+    )
 
 
 @dataclass
@@ -41,11 +47,21 @@ class Reply:
 
 class RemoteClient:
     """One browser (or phone) talking to a server at `base_url`; its cookies may be carried to
-    another server with `cookies=`."""
+    another server with `cookies=`; `source_ip` (a loopback address such as 127.0.0.7) makes
+    it another client as the server sees it."""
 
-    def __init__(self, base_url: str, *, ssl_context=None, cookies: dict | None = None, timeout: float = 60):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        ssl_context=None,
+        cookies: dict | None = None,
+        timeout: float = 60,
+        source_ip=None,
+    ):
         self.base_url = base_url
         self.ssl_context = ssl_context
+        self.source_address = (source_ip, 0) if source_ip else None
         self.cookies = dict(cookies or {})
         self.timeout = timeout
 
@@ -55,7 +71,7 @@ class RemoteClient:
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        connection = _connection(self.base_url, self.ssl_context, self.timeout)
+        connection = _connection(self.base_url, self.ssl_context, self.timeout, self.source_address)
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
