@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # What the browser tests inject into pages (axe-core), pinned by its lockfile.
 BROWSER_TOOLS := tests/browser-tools/node_modules/.package-lock.json
 
-.PHONY: install catalogs run demo serve test lint messages clean
+.PHONY: install catalogs run demo serve test lint bench messages clean
 
 install: $(INSTALLED) catalogs $(BROWSER_TOOLS)
 
@@ -31,6 +31,11 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Every benchmark, on SQLite and PostgreSQL (BENCH_DATABASE_URL, emptied first), in one table;
+# needs Debian's wrk. Takes about a quarter of an hour.
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -108,7 +108,7 @@ def seed(database_url: str, tickets: int, warm_tickets: int) -> dict:
     from eventdesk.core.services import credentials
     from eventdesk.core.services import tally as tally_service
     from eventdesk.extensions import db
-    from tests import factories
+    from tests.support import factories
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context(), write_intent():

@@ -39,7 +39,7 @@ from eventdesk.core.scans.counts import counts_of_activities
 from eventdesk.core.services import tally as tally_service
 from eventdesk.extensions import db
 from eventdesk.reports.tally import daily_tally
-from tests import factories
+from tests.support import factories
 
 ACTIVITIES = 5
 BOOTHS = 6

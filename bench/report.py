@@ -40,7 +40,7 @@ def seed(app, scans: int, activities: int, booths: int, seed_value: int) -> dict
     from eventdesk.core.models import Person, Registration, Scan, utcnow
     from eventdesk.core.services import tally as tally_service
     from eventdesk.extensions import db
-    from tests import factories
+    from tests.support import factories
 
     rng = random.Random(seed_value)
     with app.app_context(), write_intent():

@@ -6,7 +6,7 @@ from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from eventdesk import i18n
-from eventdesk.config import load_config
+from eventdesk.config import ConfigError, load_config
 from eventdesk.core import languages
 from eventdesk.core.database import configure_engine, reset_write_intent, set_write_intent
 from eventdesk.extensions import babel, compress, csrf, db, login_manager, migrate
@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     web.install_converters(app)
     _init_extensions(app)
+    _check_catalogs(app)
     _register_blueprints(app)
     _register_request_hooks(app)
 
@@ -59,6 +60,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _check_catalogs(app: Flask) -> None:
+    """Without its compiled catalogs the app would speak English to everyone, silently: in
+    production it refuses to start; elsewhere it says so, and /readyz fails until they are built."""
+    problems = i18n.uncompiled_catalogs(i18n.translation_directories(app))
+    app.extensions[i18n.UNCOMPILED_CATALOGS] = problems
+    if not problems:
+        return
+    if app.config["EVENTDESK_ENV"] == "production":
+        raise ConfigError(i18n.uncompiled_message(problems))
+    app.logger.warning("%s", i18n.uncompiled_message(problems))
 
 
 def _init_extensions(app: Flask) -> None:

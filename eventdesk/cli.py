@@ -126,6 +126,7 @@ def demo_load_command(day, force):
 
 
 def init_app(app: Flask) -> None:
+    from eventdesk.backup import backup_cli
     from eventdesk.plan.cli import plan_cli
     from eventdesk.reports.cli import export_cli
     from eventdesk.tickets.cli import import_cli
@@ -137,3 +138,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(scanner_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(plan_cli)
+    app.cli.add_command(backup_cli)

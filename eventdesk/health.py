@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, send_from_directory
 
 from eventdesk.extensions import db
+from eventdesk.i18n import COMPILE_HINT, UNCOMPILED_CATALOGS
 
 bp = Blueprint("health", __name__)
 
@@ -17,13 +18,15 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """The process answers and so does its database."""
+    """The process answers, so does its database, and it speaks Chinese (its catalogs are built)."""
+    if current_app.extensions[UNCOMPILED_CATALOGS]:
+        return jsonify(status="unavailable", catalogs="not compiled", hint=COMPILE_HINT), 503
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
         return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+    return jsonify(status="ok", database="ok", catalogs="ok")
 
 
 @bp.get("/favicon.ico")

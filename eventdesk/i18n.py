@@ -53,3 +53,24 @@ def translation_directories(app: Flask) -> list[str]:
     directories += sorted(p for p in package.glob("*/translations") if p.is_dir())
     directories += sorted(p for p in package.glob("activities/*/translations") if p.is_dir())
     return [str(p) for p in directories]
+
+
+#: Where the app keeps the catalogs found missing or stale when it was built.
+UNCOMPILED_CATALOGS = "eventdesk_uncompiled_catalogs"
+COMPILE_HINT = "run `python scripts/catalogs.py compile` (or `make catalogs`)"
+
+
+def uncompiled_catalogs(directories: list[str]) -> list[str]:
+    """The catalogs (.po) that have no compiled .mo beside them, or one older than themselves:
+    served as they are, their strings would appear in English."""
+    problems = []
+    for directory in directories:
+        for source in sorted(Path(directory).glob("*/LC_MESSAGES/*.po")):
+            compiled = source.with_suffix(".mo")
+            if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
+                problems.append(str(source))
+    return problems
+
+
+def uncompiled_message(problems: list[str]) -> str:
+    return f"translation catalogs are not compiled ({', '.join(problems)}): {COMPILE_HINT}"

@@ -191,8 +191,9 @@ class LiveServer:
     def __init__(self, database_url: str, workers: int, extra_env: dict | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # The machine's own public address is not the test server's; a test may give one.
         self.env = {
-            **os.environ,
+            **{key: value for key, value in os.environ.items() if key != "EVENTDESK_BASE_URL"},
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret-key",
             "RATELIMIT_ENABLED": "false",
@@ -200,7 +201,6 @@ class LiveServer:
             "EVENTDESK_WORKERS": str(workers),
             **(extra_env or {}),
         }
-        self.env.pop("EVENTDESK_BASE_URL", None)
         self.process = None
         self.log = None
         self.start()
@@ -256,6 +256,22 @@ class LiveServer:
 @pytest.fixture
 def live_server(app, database_url):
     """Start gunicorn with `workers` workers; the `app` fixture empties the tables afterwards."""
+    servers = []
+
+    def start(workers: int = 2, **extra_env) -> LiveServer:
+        server = LiveServer(database_url, workers, extra_env)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def module_live_server(database_url):
+    """Like `live_server`, but the servers last for the module: for tests of servers that keep
+    nothing between requests, where starting them is most of the time spent."""
     servers = []
 
     def start(workers: int = 2, **extra_env) -> LiveServer:
