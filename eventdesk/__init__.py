@@ -52,8 +52,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_request_hooks(app)
 
-    from eventdesk import activities, cli, comfort
+    from eventdesk import activities, cli, comfort, permission_table
+    from eventdesk.core import route_access
 
+    route_access.declare(permission_table.RULES)
+    route_access.init_app(app)
     activities.init_app(app)
     comfort.init_app(app)
     web.init_app(app)
