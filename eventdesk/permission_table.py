@@ -25,6 +25,8 @@ _ORGANIZER_PAGE = Rule(ORGANIZERS, Scope.reach)
 _ORGANIZER_FORM = Rule(ORGANIZERS, Scope.reach, write=True)
 _ACCOUNTS_PAGE = Rule(ORGANIZERS, Scope.accounts)
 _ACCOUNTS_FORM = Rule(ORGANIZERS, Scope.accounts, write=True)
+_UNIT_PAGE = Rule(ORGANIZERS, Scope.unit)
+_UNIT_FORM = Rule(ORGANIZERS, Scope.unit, write=True)
 _BEARER_READ = Rule(BEARERS, Scope.credential)
 _BEARER_WRITE = Rule(BEARERS, Scope.credential, write=True)
 _TICKET = Rule(EVERYONE, Scope.ticket)
@@ -89,7 +91,8 @@ RULES: dict[str, Rule] = {
     "scanner.credentials_list": at_activity(Need.scanners, ORGANIZERS | {Caller.department_staff}),
     "scanner.issue": at_activity(Need.scanners, ORGANIZERS | {Caller.department_staff}, write=True),
     "scanner.revoke": at_activity(Need.scanners, ORGANIZERS | {Caller.department_staff}, write=True),
-    "scanner.enrol": Rule(EVERYONE, Scope.enrolment, write=True),
+    # The enrolment link's page: its script spends the code through the API.
+    "scanner.enrol": public(),
     "scanner.scanner": public(),
     "scanner.manifest": public(),
     "scanner.service_worker": public(),
@@ -100,17 +103,17 @@ RULES: dict[str, Rule] = {
     "reports.tally_file": _ORGANIZER_PAGE,
     "reports.activity_lists": at_activity(Need.lists, ORGANIZERS | {Caller.department_staff}),
     "reports.list_file": at_activity(Need.lists, ORGANIZERS | {Caller.department_staff}),
-    "reports.written_index": Rule(ORGANIZERS | {Caller.department_staff}, Scope.reach),
-    "reports.written_report": Rule(ORGANIZERS | {Caller.department_staff}, Scope.reach),
+    "reports.written_index": Rule(ORGANIZERS | {Caller.department_staff}, Scope.unit),
+    "reports.written_report": Rule(ORGANIZERS | {Caller.department_staff}, Scope.unit),
     # The plan's duties.
     "plan.overview": _ORGANIZER_PAGE,
-    "plan.duty": _ORGANIZER_PAGE,
-    "plan.submission_file": _ORGANIZER_PAGE,
-    "plan.load": _ORGANIZER_FORM,
-    "plan.complete": _ORGANIZER_FORM,
-    "plan.reopen": _ORGANIZER_FORM,
-    "plan.new_submission": _ORGANIZER_FORM,
-    "plan.edit_submission": _ORGANIZER_FORM,
+    "plan.duty": _UNIT_PAGE,
+    "plan.submission_file": _UNIT_PAGE,
+    "plan.load": _CITY_FORM,
+    "plan.complete": _UNIT_FORM,
+    "plan.reopen": _UNIT_FORM,
+    "plan.new_submission": _UNIT_FORM,
+    "plan.edit_submission": _UNIT_FORM,
     # The JSON API.
     "api.openapi": public(),
     "api.enrol": Rule(EVERYONE, Scope.enrolment, write=True),
@@ -122,11 +125,12 @@ RULES: dict[str, Rule] = {
     "api.list_actions": _BEARER_READ,
     "api.post_action": _BEARER_WRITE,
     "api.void_recorded_action": _BEARER_WRITE,
-    "api.create_registration": Rule(STAFF | {Caller.anonymous}, Scope.activity, write=True),
+    "api.create_registration": Rule(STAFF | {Caller.anonymous}, Scope.activity, write=True, need=Need.work),
     "api.post_scan": _BEARER_WRITE,
     "api.post_batch": _BEARER_WRITE,
     "api.post_walkin": _BEARER_WRITE,
-    "api.void": _BEARER_WRITE,
+    # An entrance scan's correction: a booth's own staff do not undo the entrance's scans.
+    "api.void": Rule(BEARERS, Scope.credential, write=True, need=Need.work),
     "api.stream_counts": Rule(STAFF, Scope.reach),
-    "api.get_tally": Rule(STAFF, Scope.reach),
+    "api.get_tally": Rule(ORGANIZERS, Scope.reach),
 }

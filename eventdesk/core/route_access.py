@@ -51,6 +51,7 @@ class Scope(enum.StrEnum):
     activity = "the activity in the URL"
     booth = "the booth in the URL, of the activity in the URL"
     department = "the department in the URL"
+    unit = "the district or department the caller reports for"
     accounts = "accounts within the caller's reach"
     city = "the whole city"
 

@@ -18,7 +18,7 @@ RULES = {
     "health_day.call_next": at_activity(Need.view, write=True, booth=True),
     "health_day.screen": public(),
     "health_day.static": public(),
-    "health_api.resident_services": Rule(BEARERS, Scope.booth),
+    "health_api.resident_services": at_activity(Need.view),
     "health_api.join_queue": Rule(BEARERS, Scope.booth, write=True),
     "health_api.call_next": Rule(BEARERS, Scope.booth, write=True),
     "health_api.now_serving": public(),
