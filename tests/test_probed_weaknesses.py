@@ -1,0 +1,96 @@
+"""Weaknesses found by probing the running app from outside, each closed for its whole class."""
+
+import uuid
+
+import pytest
+
+from eventdesk.core.models import Registration, Role
+from eventdesk.extensions import db
+from tests.support import factories
+from tests.support.api import Api
+from tests.support.client import Client
+
+
+@pytest.fixture
+def two_activities(app):
+    """Ours, with a scanner and a staff member working there; theirs, with 李四光 registered."""
+    with app.app_context():
+        event = factories.event()
+        ours = factories.activity(event, booths=1)
+        theirs = factories.activity(event, booths=1)
+        ours_person = factories.registration(ours, factories.person(name="张三丰"))
+        theirs_person = factories.registration(theirs, factories.person(name="李四光", phone="13812345678"))
+        staff = factories.user(Role.staff, scopes=[{"activity_id": ours.id}])
+        world = {
+            "ours": ours.id,
+            "theirs": theirs.id,
+            "our_registration": ours_person.id,
+            "their_registration": theirs_person.id,
+            "scanner": factories.scanner_token(ours),
+            "staff": factories.staff_token(staff),
+            "staff_email": staff.email,
+        }
+        db.session.commit()
+    return world
+
+
+# -- a scanner or staff token trying registration ids -------------------------------------------
+
+
+@pytest.mark.parametrize("caller", ["scanner", "staff"])
+def test_a_scan_by_another_activitys_registration_id_names_nobody(app, two_activities, caller):
+    api = Api(app, two_activities[caller])
+    body = {
+        "client_scan_id": str(uuid.uuid4()),
+        "registration_id": two_activities["their_registration"],
+        "activity_id": two_activities["ours"],
+    }
+    answer = api.post("/scans", body)
+    assert answer.status_code == 200
+    data = answer.get_json()
+    assert (data["result"], data["reason"], data["person"]) == ("rejected", "unknown_token", None)
+    assert "李" not in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Registration, two_activities["their_registration"]).checked_in_at is None
+
+
+def test_a_batch_trying_ids_names_only_people_of_its_own_activity(app, two_activities):
+    api = Api(app, two_activities["scanner"])
+    scans = [
+        {"client_scan_id": str(uuid.uuid4()), "registration_id": registration_id}
+        for registration_id in (two_activities["our_registration"], two_activities["their_registration"])
+    ]
+    answer = api.post("/scans/batch", {"scans": scans})
+    assert answer.status_code == 200
+    results = answer.get_json()["results"]
+    assert [r["result"] for r in results] == ["accepted", "rejected"]
+    assert results[1]["person"] is None
+    assert "李" not in answer.get_data(as_text=True)
+
+
+def test_a_scan_by_its_own_activitys_registration_id_still_checks_in(app, two_activities):
+    api = Api(app, two_activities["scanner"])
+    body = {"client_scan_id": str(uuid.uuid4()), "registration_id": two_activities["our_registration"]}
+    data = api.post("/scans", body).get_json()
+    assert data["result"] == "accepted"
+    assert data["person"]["name_masked"].startswith("张")
+
+
+# -- a booth-only account and the activity's lists ----------------------------------------------
+
+
+def test_a_booth_only_account_does_not_download_the_activitys_lists(app, two_activities):
+    with app.app_context():
+        from eventdesk.core.models import Activity
+
+        booth_id = db.session.get(Activity, two_activities["ours"]).booths[0].id
+        factories.user(Role.staff, email="booth@example.org", scopes=[{"booth_id": booth_id}])
+        db.session.commit()
+    client = Client(app)
+    client.login("booth@example.org")
+    base = f"/reports/activities/{two_activities['ours']}/lists"
+    assert client.get(base).status_code == 403
+    assert client.get(f"{base}/registrations.csv").status_code == 403
+    whole_activity = Client(app)
+    whole_activity.login(two_activities["staff_email"])
+    assert whole_activity.get(f"{base}/registrations.csv").status_code == 200
