@@ -3,8 +3,10 @@
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
-from eventdesk.core.models import Registration, Role
+from eventdesk.core.models import Registration, Role, User
+from eventdesk.core.services import users
 from eventdesk.extensions import db
 from tests.support import factories
 from tests.support.api import Api
@@ -94,3 +96,95 @@ def test_a_booth_only_account_does_not_download_the_activitys_lists(app, two_act
     whole_activity = Client(app)
     whole_activity.login(two_activities["staff_email"])
     assert whole_activity.get(f"{base}/registrations.csv").status_code == 200
+
+
+# -- sessions end at sign-out, a new password and a changed role ---------------------------------
+
+
+def _signed_in(app, email, *, remember=False):
+    client = Client(app)
+    response = client.post_form(
+        "/login", {"email": email, "password": factories.PASSWORD, "remember": "y" if remember else ""}
+    )
+    assert response.status_code == 302
+    return client
+
+
+def _copy_of(app, client, *, only_remember=False):
+    """Another browser holding the cookies `client` has (as a stolen or kept cookie would be)."""
+    thief = Client(app)
+    for name in ("remember_token",) if only_remember else ("session", "remember_token"):
+        cookie = client.http.get_cookie(name)
+        if cookie is not None:
+            thief.http.set_cookie(name, cookie.value)
+    return thief
+
+
+def _is_signed_in(client) -> bool:
+    return client.get("/manage/").status_code == 200
+
+
+@pytest.fixture
+def accounts(app):
+    with app.app_context():
+        factories.user(Role.admin, email="admin@example.org")
+        factories.user(Role.organizer, email="organizer@example.org")
+        db.session.commit()
+
+
+@pytest.mark.parametrize("cookie", ["session", "remember-me"])
+def test_signing_out_ends_the_session_on_every_copy_of_its_cookies(app, accounts, cookie):
+    browser = _signed_in(app, "organizer@example.org", remember=True)
+    kept = _copy_of(app, browser, only_remember=cookie == "remember-me")
+    assert _is_signed_in(kept)
+    browser.post_form("/logout", form_url="/manage/")
+    assert not _is_signed_in(browser)
+    assert not _is_signed_in(_copy_of(app, kept, only_remember=cookie == "remember-me"))
+
+
+def test_a_new_password_ends_the_accounts_sessions(app, accounts):
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(User.id).where(User.email == "organizer@example.org"))
+    browser = _signed_in(app, "organizer@example.org", remember=True)
+    admin = _signed_in(app, "admin@example.org")
+    response = admin.post_form(
+        f"/manage/staff/{user_id}/password",
+        {"password": "a new long passphrase 2026", "confirm": "a new long passphrase 2026"},
+    )
+    assert response.status_code == 302
+    assert not _is_signed_in(browser)
+    assert not _is_signed_in(_copy_of(app, browser, only_remember=True))
+    assert _is_signed_in(admin)
+
+
+def test_a_changed_role_ends_the_accounts_sessions_and_nothing_else_does(app, accounts):
+    browser = _signed_in(app, "organizer@example.org", remember=True)
+    with app.app_context():
+        admin = db.session.scalar(sa.select(User).where(User.email == "admin@example.org"))
+        user = db.session.scalar(sa.select(User).where(User.email == "organizer@example.org"))
+        users.update_user(
+            user,
+            email=user.email,
+            name="赵建国",
+            role=user.role,
+            active=True,
+            scopes=users.Scopes(),
+            actor=admin,
+        )
+        db.session.commit()
+    assert _is_signed_in(browser)  # a new name keeps the account's sessions
+    with app.app_context():
+        admin = db.session.scalar(sa.select(User).where(User.email == "admin@example.org"))
+        user = db.session.scalar(sa.select(User).where(User.email == "organizer@example.org"))
+        users.update_user(
+            user,
+            email=user.email,
+            name=user.name,
+            role=Role.staff,
+            active=True,
+            scopes=users.Scopes(),
+            actor=admin,
+        )
+        db.session.commit()
+    assert not _is_signed_in(browser)
+    assert not _is_signed_in(_copy_of(app, browser, only_remember=True))
