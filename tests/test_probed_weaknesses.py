@@ -20,7 +20,7 @@ def two_activities(app):
         event = factories.event()
         ours = factories.activity(event, booths=1)
         theirs = factories.activity(event, booths=1)
-        ours_person = factories.registration(ours, factories.person(name="张三丰"))
+        ours_person = factories.registration(ours, factories.person(name="张三丰", phone="13912345678"))
         theirs_person = factories.registration(theirs, factories.person(name="李四光", phone="13812345678"))
         staff = factories.user(Role.staff, scopes=[{"activity_id": ours.id}])
         world = {
@@ -76,6 +76,34 @@ def test_a_scan_by_its_own_activitys_registration_id_still_checks_in(app, two_ac
     data = api.post("/scans", body).get_json()
     assert data["result"] == "accepted"
     assert data["person"]["name_masked"].startswith("张")
+
+
+# -- masked phone numbers are not recovered by searching whole numbers ----------------------------
+
+
+def test_a_whole_phone_number_finds_nobody_for_those_who_see_it_masked(app, two_activities):
+    scanner = Api(app, two_activities["scanner"])
+    lookup = f"/activities/{two_activities['ours']}/lookup?q="
+    assert [r["registration_id"] for r in scanner.get(f"{lookup}5678").get_json()["results"]] == [
+        two_activities["our_registration"]
+    ]
+    for guess in ("13912345678", "139 1234 5678", "+8613912345678"):
+        assert scanner.get(lookup + guess).get_json()["results"] == []
+    staff = Client(app)
+    staff.login(two_activities["staff_email"])
+    page = staff.get(f"/manage/activities/{two_activities['ours']}/registrations?q=13912345678")
+    assert page.status_code == 200
+    assert f"/registrations/{two_activities['our_registration']}" not in page.get_data(as_text=True)
+
+
+def test_those_who_see_phones_in_full_still_find_a_whole_number(app, two_activities):
+    with app.app_context():
+        factories.user(Role.organizer, email="organizer@example.org")
+        db.session.commit()
+    organizer = Client(app)
+    organizer.login("organizer@example.org")
+    page = organizer.get(f"/manage/activities/{two_activities['ours']}/registrations?q=13912345678")
+    assert f"/registrations/{two_activities['our_registration']}" in page.get_data(as_text=True)
 
 
 # -- a booth-only account and the activity's lists ----------------------------------------------
