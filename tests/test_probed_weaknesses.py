@@ -1,10 +1,13 @@
 """Weaknesses found by probing the running app from outside, each closed for its whole class."""
 
+import os
+import stat
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
+from eventdesk import create_app
 from eventdesk.core.models import Registration, Role, User
 from eventdesk.core.services import users
 from eventdesk.extensions import db
@@ -216,3 +219,24 @@ def test_a_changed_role_ends_the_accounts_sessions_and_nothing_else_does(app, ac
         db.session.commit()
     assert not _is_signed_in(browser)
     assert not _is_signed_in(_copy_of(app, browser, only_remember=True))
+
+
+# -- SQLite files ---------------------------------------------------------------------------------
+
+
+def test_the_sqlite_database_files_are_created_readable_by_their_owner_only(tmp_dir):
+    path = tmp_dir / "fresh" / "eventdesk.db"
+    path.parent.mkdir()
+    previous = os.umask(0o022)
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "x"})
+        with app.app_context():
+            db.session.execute(sa.text("CREATE TABLE probe (id INTEGER)"))
+            db.session.commit()
+            files = [path, path.with_name("eventdesk.db-wal"), path.with_name("eventdesk.db-shm")]
+            modes = {file.name: stat.S_IMODE(file.stat().st_mode) for file in files if file.exists()}
+            db.engine.dispose()
+    finally:
+        os.umask(previous)
+    assert "eventdesk.db-wal" in modes
+    assert modes == dict.fromkeys(modes, 0o600)
