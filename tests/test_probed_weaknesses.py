@@ -4,6 +4,7 @@ import os
 import stat
 import uuid
 
+import jsonschema
 import pytest
 import sqlalchemy as sa
 
@@ -14,6 +15,7 @@ from eventdesk.extensions import db
 from tests.support import factories
 from tests.support.api import Api
 from tests.support.client import Client
+from tests.support.openapi import check
 
 
 @pytest.fixture
@@ -240,3 +242,84 @@ def test_the_sqlite_database_files_are_created_readable_by_their_owner_only(tmp_
         os.umask(previous)
     assert "eventdesk.db-wal" in modes
     assert modes == dict.fromkeys(modes, 0o600)
+
+
+# -- the OpenAPI document and the server agree both ways ------------------------------------------
+
+
+def _schema(document, name):
+    return {**document["components"]["schemas"][name], "components": document["components"]}
+
+
+def _valid(document, name, instance) -> bool:
+    return jsonschema.Draft202012Validator(_schema(document, name)).is_valid(instance)
+
+
+@pytest.fixture
+def document(app):
+    return app.test_client().get("/api/v1/openapi.json").get_json()
+
+
+def test_every_operation_naming_something_documents_its_404(app, document, two_activities):
+    for path, operations in document["paths"].items():
+        if "{" in path:
+            for method, operation in operations.items():
+                assert "404" in operation["responses"], f"{method.upper()} {path}"
+    # A real one: an id no activity has.
+    api = Api(app, two_activities["staff"])
+    response = api.get("/activities/2147483647/booths")
+    assert response.status_code == 404
+    check(document, "/activities/{activity_id}/booths", "get", response)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/scans", "/healthz", "/manage/"])
+def test_a_405_says_which_methods_are_allowed(app, path):
+    method = "get" if path == "/api/v1/scans" else "delete"
+    response = getattr(app.test_client(), method)(path)
+    assert response.status_code == 405
+    allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+    assert allowed >= ({"POST"} if path == "/api/v1/scans" else {"GET"})
+
+
+def test_a_walkin_count_written_as_a_whole_float_is_counted(app, document, two_activities):
+    body = {"client_scan_id": str(uuid.uuid4()), "count": 3.0}
+    assert _valid(document, "WalkinRequest", body)
+    response = Api(app, two_activities["scanner"]).post("/walkins", body)
+    assert response.status_code == 200, response.get_json()
+    check(document, "/walkins", "post", response)
+
+
+def test_what_the_server_refuses_the_schema_forbids(document):
+    no_ticket = {"client_scan_id": str(uuid.uuid4())}
+    two_tickets = {**no_ticket, "token": "x" * 22, "registration_id": 3}
+    assert not _valid(document, "ScanRequest", no_ticket)
+    assert not _valid(document, "ScanRequest", two_tickets)
+    assert not _valid(document, "ScanRequest", {**no_ticket, "token": ""})
+    assert not _valid(document, "RegistrationRequest", {"name": "王", "phone": "", "consent": True})
+    enrol = document["paths"]["/scanner/enrol"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]
+    assert not jsonschema.Draft202012Validator(enrol).is_valid({"code": ""})
+    lookup = next(
+        p
+        for p in document["paths"]["/activities/{activity_id}/lookup"]["get"]["parameters"]
+        if p["name"] == "q"
+    )
+    assert not jsonschema.Draft202012Validator(lookup["schema"]).is_valid("")
+
+
+@pytest.mark.parametrize("event", ["-1", "abc"])
+def test_an_impossible_event_id_is_refused_not_ignored(app, document, two_activities, event):
+    response = Api(app, two_activities["staff"]).get(f"/activities?event={event}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == "event"
+    check(document, "/activities", "get", response)
+
+
+def test_a_search_longer_than_documented_is_refused_not_cut(app, document, two_activities):
+    api = Api(app, two_activities["scanner"])
+    path = f"/activities/{two_activities['ours']}/lookup"
+    response = api.get(f"{path}?q={'张' * 50}5678")
+    assert response.status_code == 400
+    check(document, "/activities/{activity_id}/lookup", "get", response)
+    assert api.get(f"{path}?q={'张' * 50}").status_code == 200
