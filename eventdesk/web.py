@@ -121,6 +121,8 @@ def _security_headers(response):
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if request.is_secure:  # behind the TLS proxy (X-Forwarded-Proto from a trusted proxy)
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 
