@@ -171,6 +171,17 @@ def test_a_route_without_a_rule_is_refused(make_app):
     assert app.test_client().get("/stray").status_code == 403
 
 
+def test_a_route_whose_rule_only_reads_refuses_writes(make_app, monkeypatch):
+    app = make_app()
+    reader = Blueprint("reader", __name__)
+    reader.add_url_rule("/reader", "page", lambda: "done", methods=["GET", "POST"])
+    app.register_blueprint(reader)
+    monkeypatch.setitem(route_access._RULES, "reader.page", route_access.public())
+    client = app.test_client()
+    assert client.get("/reader").status_code == 200
+    assert client.post("/reader").status_code == 403
+
+
 def test_the_readme_shows_the_table_the_code_has(app):
     readme = (PROJECT_ROOT / "README.md").read_text()
     assert route_access.markdown(app) in readme

@@ -63,8 +63,7 @@ ORGANIZERS = frozenset({Caller.district_organizer, Caller.organizer, Caller.admi
 CITY = frozenset({Caller.organizer, Caller.admin})
 BEARERS = STAFF | {Caller.scanner}
 EVERYONE = frozenset(Caller)
-#: Callers of the API, which authenticates with bearer tokens instead of the session.
-_TOKEN_CALLERS = BEARERS
+_READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -138,20 +137,20 @@ def _caller() -> tuple[Caller, User | None]:
 
 
 def check_request():
-    """Before every view: refuse a route without a rule, a caller its rule does not list, and a
-    signed-in caller outside the activity in the URL."""
+    """Before every view: refuse a route without a rule, a write to a route whose rule only reads,
+    a caller its rule does not list, and a signed-in caller outside the activity in the URL."""
     endpoint = request.endpoint
     if endpoint is None:  # no route matched: Flask answers 404 or 405 itself
         return None
     rule = _RULES.get(endpoint)
-    if rule is None:
+    if rule is None or (not rule.write and request.method not in _READING_METHODS):
         raise ServiceError("forbidden", status=403)
     if rule.callers == EVERYONE:
         return None
     anonymous_may = Caller.anonymous in rule.callers
     if anonymous_may and not request.headers.get("Authorization") and not current_user.is_authenticated:
         return None
-    if rule.callers >= _TOKEN_CALLERS and request.headers.get("Authorization"):
+    if rule.callers >= BEARERS and request.headers.get("Authorization"):
         return None  # any valid token: the view authenticates it, once, on the hot path
     caller, user = _caller()
     if caller not in rule.callers:

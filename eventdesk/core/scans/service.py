@@ -154,9 +154,10 @@ class _Judge:
         ids = {r.registration_id for r in requests if r.registration_id}
         self._load_tickets("token", "r.token", tokens)
         self._load_tickets("code", "r.ticket_code", codes)
-        # Ids are counted, not secret: one names a ticket of this activity only, so that trying
-        # ids answers with nobody of another activity.
-        self._load_tickets("id", "r.id", ids, this_activity_only=True)
+        # Ids are counted, not secret: from a device, one names a ticket of this activity only, so
+        # that trying ids answers with nobody of another activity. The organizers' own paper lists
+        # (their codes read into ids) are told when a ticket is another activity's.
+        self._load_tickets("id", "r.id", ids, this_activity_only=self.channel != PAPER_CHANNEL)
 
     def _load_tickets(self, key: str, column: str, values: set, *, this_activity_only: bool = False) -> None:
         values_list = sorted(values)
