@@ -14,6 +14,7 @@ from eventdesk.core.route_access import Caller
 from eventdesk.extensions import db
 from eventdesk.reports.registry import lists_for
 from tests.support.client import Client
+from tests.support.headers import security_header_problems
 from tests.support.routes import build_world, route_kind, url_of
 
 SCRIPT = '<script>alert("x")</script>'
@@ -31,7 +32,8 @@ HOSTILE_NAMES = (
 #: What a hostile name would look like had it been written into a page unescaped.
 RAW_MARKUP = ("<script>alert(", "<img src=x onerror")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-STREAMS = {"api.stream_counts", "dashboard.live"}
+#: The live-count stream stays open: names never go into it, only counts.
+STREAMS = {"api.stream_counts"}
 
 
 @pytest.fixture
@@ -59,22 +61,6 @@ def _admin(app, world) -> Client:
     return client
 
 
-def _security_header_problems(response) -> list[str]:
-    headers = response.headers
-    policy = headers.get("Content-Security-Policy", "")
-    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
-    problems = []
-    if "'unsafe-inline'" in directives.get("script-src", ["'unsafe-inline'"]):
-        problems.append("CSP allows inline script")
-    if directives.get("frame-ancestors") != ["'none'"]:
-        problems.append("CSP without frame-ancestors 'none'")
-    if headers.get("X-Content-Type-Options") != "nosniff":
-        problems.append("no nosniff")
-    if not headers.get("Referrer-Policy"):
-        problems.append("no Referrer-Policy")
-    return problems
-
-
 def test_every_page_showing_hostile_names_keeps_them_inert(app, hostile_world):
     admin = _admin(app, hostile_world)
     problems = []
@@ -99,7 +85,7 @@ def test_every_page_showing_hostile_names_keeps_them_inert(app, hostile_world):
         if response.mimetype == "text/html" and any(markup in body for markup in RAW_MARKUP):
             problems.append(f"{url}: a name written as markup")
         shown += "&lt;script&gt;alert(" in body or "\\u003cscript\\u003e" in body or SCRIPT in body
-        problems += [f"{url}: {problem}" for problem in _security_header_problems(response)]
+        problems += [f"{url}: {problem}" for problem in security_header_problems(response)]
         response.close()
     assert not problems, "\n".join(problems)
     assert shown >= 15  # the names did reach the staff pages, the kinds' pages and the answers

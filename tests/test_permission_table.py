@@ -13,6 +13,7 @@ from eventdesk.core.route_access import Caller, Scope
 from eventdesk.extensions import db
 from tests.support import PROJECT_ROOT
 from tests.support.client import Client
+from tests.support.headers import security_header_problems
 from tests.support.routes import SCOPED, build_world, inside, names_an_activity, route_kind, url_of
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -26,8 +27,6 @@ CALLERS = (
     Caller.organizer,
     Caller.admin,
 )
-#: Streams that stay open: their status is read, never their body.
-STREAMS = {"api.stream_counts", "dashboard.live"}
 
 
 @pytest.fixture
@@ -155,6 +154,7 @@ def test_every_route_answers_each_caller_as_the_permission_table_says(app, world
                         expected_allowed=expected_allowed,
                         expected_denial=_denial(caller, url, foreign=foreign),
                     )
+                    problem = problem or ", ".join(security_header_problems(response))
                     response.close()
                     if problem:
                         where = "own" if home is target else "other"
