@@ -68,6 +68,8 @@ _READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @dataclass(frozen=True)
 class Rule:
+    """One row of the table: who may call a route, within what, and whether it writes."""
+
     callers: frozenset[Caller]
     scope: Scope
     write: bool = False
@@ -202,5 +204,5 @@ def markdown(app: Flask) -> str:
 
 
 def init_app(app: Flask) -> None:
-    # First of the request hooks: a refused caller reaches nothing else, CSRF checks included.
+    # Before the other request hooks: a refused caller reaches nothing else, CSRF checks included.
     app.before_request_funcs.setdefault(None, []).insert(0, check_request)
