@@ -91,6 +91,20 @@ def test_every_page_showing_hostile_names_keeps_them_inert(app, hostile_world):
     assert shown >= 15  # the names did reach the staff pages, the kinds' pages and the answers
 
 
+def test_a_scanners_look_up_answers_hostile_names_as_inert_data(app, hostile_world):
+    target = hostile_world.target_of_kind("consultation")
+    response = app.test_client().get(
+        f"/api/v1/activities/{target.activity_id}/lookup?q=script",
+        headers={"Authorization": f"Bearer {target.tokens[Caller.scanner]}"},
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert not security_header_problems(response)
+    names = [result["name_masked"] for result in response.get_json()["results"]]
+    assert names
+    assert all(name.startswith("<") and "script>" not in name for name in names)  # masked data
+
+
 def _cells(response, fmt: str) -> list[str]:
     if fmt == "csv":
         return [
