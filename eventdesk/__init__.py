@@ -51,10 +51,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _check_catalogs(app)
     _register_blueprints(app)
+
+    from eventdesk import activities, cli, comfort, permission_table
+    from eventdesk.core import route_access
+
+    route_access.declare(permission_table.RULES)
+    route_access.init_app(app)
     _register_request_hooks(app)
-
-    from eventdesk import activities, cli, comfort
-
     activities.init_app(app)
     comfort.init_app(app)
     web.init_app(app)
@@ -102,9 +105,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    @app.before_request
     def _declare_write_intent():
         g.write_intent_token = set_write_intent(request.method not in SAFE_METHODS)
+
+    # First of all: the permission table's check may read, and a write's transaction must begin
+    # as one (``BEGIN IMMEDIATE`` on SQLite), not as a read that later asks for the write lock.
+    app.before_request_funcs.setdefault(None, []).insert(0, _declare_write_intent)
 
     @app.teardown_request
     def _forget_write_intent(_exc):

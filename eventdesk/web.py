@@ -3,7 +3,7 @@
 
 import psycopg
 import sqlalchemy as sa
-from flask import Flask, current_app, jsonify, render_template, request, url_for
+from flask import Flask, current_app, jsonify, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -78,7 +78,12 @@ def error_response(code: str, status: int):
 def _handle_http_error(error: HTTPException):
     status = error.code or 500
     code = _STATUS_CODES.get(status, "bad_request" if status < 500 else "server_error")
-    return error_response(code, status)
+    response = make_response(*error_response(code, status))
+    # What the error says besides its page: a 405's Allow, a 429's Retry-After.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _handle_service_error(error: ServiceError):
@@ -116,6 +121,8 @@ def _security_headers(response):
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if request.is_secure:  # behind the TLS proxy (X-Forwarded-Proto from a trusted proxy)
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 

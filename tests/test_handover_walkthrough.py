@@ -146,8 +146,10 @@ def test_a_ceremony_walked_through(app, tmp_path):
     ceremony.hand_over_at_desk("户主1")
     ceremony.handed("户主1")
     ceremony.check()
-    receipt = ceremony.desk_staff.get(f"{ceremony.base}/receipts").get_data(as_text=True)
+    receipt = ceremony.organizer.get(f"{ceremony.base}/receipts").get_data(as_text=True)
     assert receipt.count('<article class="a4-page receipt"') == 1
+    # The day's receipts are the whole ceremony's list: not for the staff of one desk.
+    assert ceremony.desk_staff.get(f"{ceremony.base}/receipts").status_code == 403
 
     # 户主4's son brings the letter: the desk's scanner hands him the keys and checks the household in.
     with app.app_context():

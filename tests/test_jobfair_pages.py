@@ -212,7 +212,12 @@ def test_lists_applications_per_stand_and_postings_with_results(app, fair, appli
     assert rows[0].startswith("序号,用人单位,展位号,投递时间,岗位名称,票码,姓名,手机号")
     assert [row.split(",")[1] for row in rows[1:]] == ["市人民医院", "宏达建材有限公司"]  # stand by stand
     assert ",王秀英,13800000001,初中,否,护工,达成就业意向,是,否" in rows[1]
-    masked = signed_in(app, fair.outsider_email).get(f"{lists}/applications.csv").get_data(as_text=True)
+    # Another stand's staff do not download the whole fair's lists; the fair's own staff get them masked.
+    assert signed_in(app, fair.outsider_email).get(f"{lists}/applications.csv").status_code == 403
+    with app.app_context():
+        fair_staff = factories.user("staff", scopes=[{"activity_id": fair.activity}]).email
+        db.session.commit()
+    masked = signed_in(app, fair_staff).get(f"{lists}/applications.csv").get_data(as_text=True)
     assert "13800000001" not in masked
     assert "138****0001" in masked
     postings = organizer.get(f"{lists}/postings.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()

@@ -5,6 +5,7 @@ from importlib import import_module
 
 from flask import Flask
 
+from eventdesk.core import route_access
 from eventdesk.core.kinds import ActivityKind, register_kind
 from eventdesk.errors import register_reasons
 from eventdesk.extensions import csrf
@@ -23,9 +24,10 @@ def init_app(app: Flask) -> None:
 
 
 def install(app: Flask, kind: ActivityKind) -> None:
-    """Register a kind and what it declares: reason codes, pages and API endpoints."""
+    """Register a kind and what it declares: reason codes, pages and API endpoints, and who may call them."""
     register_kind(kind)
     register_reasons(kind.reasons)
+    route_access.declare(kind.route_rules)
     for blueprint in kind.blueprints:
         if blueprint.name not in app.blueprints:
             app.register_blueprint(blueprint)

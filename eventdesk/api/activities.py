@@ -12,10 +12,10 @@ from eventdesk.core.identity import mask_name, mask_phone
 from eventdesk.core.models import Activity, Person, Registration
 from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.core.scans.counts import activity_counts
-from eventdesk.core.search import registration_matches, search_text
+from eventdesk.core.search import SEARCH_MAX_LENGTH, registration_matches, search_text
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
-from eventdesk.web import id_arg
+from eventdesk.reports.days import requested_event_id
 
 LOOKUP_LIMIT = 20
 
@@ -42,7 +42,7 @@ def activity_json(activity: Activity) -> dict:
 def list_activities():
     """The current event's activities the calling staff member may see."""
     user = _caller().require_staff()
-    event_id = id_arg("event")
+    event_id = requested_event_id()
     event = current_event(event_id)
     if event is None:
         if event_id is not None:
@@ -85,8 +85,9 @@ def get_counts(activity_id: int):
 def lookup(activity_id: int):
     """Find a ticket by name, the last four digits of the phone, or the ticket code; masked results."""
     activity = _caller().activity_for(activity_id)
-    query = search_text(request.args.get("q"))
-    if not query:
+    raw = request.args.get("q") or ""
+    query = search_text(raw)
+    if not query or len(raw) > SEARCH_MAX_LENGTH:
         raise ServiceError("invalid_field", field="q")
     rows = db.session.execute(
         sa.select(Registration, Person)

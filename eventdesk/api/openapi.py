@@ -9,6 +9,7 @@ from flask import jsonify
 
 from eventdesk.api import bp
 from eventdesk.core.kinds import all_kinds
+from eventdesk.core.search import SEARCH_MAX_LENGTH
 from eventdesk.errors import REASONS
 
 
@@ -195,15 +196,17 @@ SCHEMAS = {
         "type": "object",
         "required": ["client_scan_id"],
         "description": "Exactly one of token, registration_id, ticket_code names the ticket.",
+        "oneOf": [{"required": [name]} for name in ("token", "registration_id", "ticket_code")],
         "properties": {
             "client_scan_id": {"type": "string", "format": "uuid", "description": "made by the device"},
             "token": {
                 "type": "string",
+                "minLength": 1,
                 "maxLength": 2048,
                 "description": "the bare ticket token or the whole ticket URL read from the QR code",
             },
             "registration_id": ID,
-            "ticket_code": {"type": "string", "maxLength": 32},
+            "ticket_code": {"type": "string", "minLength": 1, "maxLength": 32},
             "booth_id": {**ID, "description": "absent at the activity's entrance"},
             "direction": {"type": "string", "enum": ["in", "out"], "default": "in"},
             "scanned_at": {**_TIME, "description": "when the device scanned (offline scans)"},
@@ -278,9 +281,11 @@ SCHEMAS = {
         "type": "object",
         "required": ["name", "phone", "consent"],
         "properties": {
-            "name": {"type": "string", "maxLength": 100},
+            "name": {"type": "string", "minLength": 1, "maxLength": 100},
             "phone": {
                 "type": "string",
+                "minLength": 1,
+                "maxLength": 30,
                 "description": "mainland mobile number; +86, spaces and dashes allowed",
             },
             "id_number": {"type": "string", "description": "resident ID number (GB 11643), optional"},
@@ -421,6 +426,7 @@ PATHS = {
             "security": BEARER,
             "parameters": [{"name": "event", "in": "query", "required": False, "schema": ID}],
             "responses": {
+                "400": error_content("invalid_field: event"),
                 "200": json_content({"type": "array", "items": ref("Activity")}, "activities"),
                 "404": error_content("no such event"),
                 **UNAUTHORIZED,
@@ -518,7 +524,12 @@ PATHS = {
             "security": BEARER,
             "parameters": [
                 ACTIVITY_ID,
-                {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 50}},
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": SEARCH_MAX_LENGTH},
+                },
             ],
             "responses": {
                 "200": json_content(ref("LookupResult"), "matches"),
@@ -710,6 +721,7 @@ PATHS = {
             "security": [{"bearer": []}, {"session": []}],
             "parameters": [{"name": "event", "in": "query", "required": False, "schema": ID}],
             "responses": {
+                "400": error_content("invalid_field: event"),
                 "200": {
                     "description": "the stream",
                     "content": {"text/event-stream": {"schema": {"type": "string"}}},
@@ -760,7 +772,7 @@ PATHS = {
                         "schema": {
                             "type": "object",
                             "required": ["code"],
-                            "properties": {"code": {"type": "string"}},
+                            "properties": {"code": {"type": "string", "minLength": 1, "maxLength": 128}},
                         }
                     }
                 },
@@ -782,10 +794,11 @@ def document() -> dict:
     # Read when asked: activity kinds and areas add their reason codes as the app starts.
     schemas = copy.deepcopy(SCHEMAS)
     schemas["Error"]["properties"]["error"]["properties"]["code"]["enum"] = sorted(REASONS)
-    paths = dict(PATHS)
+    paths = copy.deepcopy(PATHS)
     for kind in all_kinds():
         paths.update(copy.deepcopy(dict(kind.openapi_paths)))
         schemas.update(copy.deepcopy(dict(kind.openapi_schemas)))
+    _document_not_found(paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -810,6 +823,21 @@ def document() -> dict:
             },
         },
     }
+
+
+def _document_not_found(paths: dict) -> None:
+    """Every operation whose path names something answers 404 when there is no such thing (an id
+    too large for the database included): say so where the operation does not already."""
+    for path, operations in paths.items():
+        if "{" not in path:
+            continue
+        for name, operation in operations.items():
+            responses = operation.get("responses") if name in _METHODS else None
+            if responses is not None and "404" not in responses:
+                responses["404"] = error_content("not_found: nothing with that id here")
+
+
+_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
 
 
 @bp.get("/openapi.json")

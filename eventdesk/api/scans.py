@@ -149,16 +149,17 @@ def post_batch():
 def void(scan_id: int):
     """Undo an accepted scan or walk-in with a correction (its own scans for a scanner, for a while)."""
     body = json_object()
-    try:
-        client_scan_id = parse_client_scan_id(body.get("client_scan_id"))
-    except MalformedScan as error:
-        raise ServiceError("malformed", field=error.field) from None
     activity_id = body.get("activity_id")
     if activity_id is not None and (isinstance(activity_id, bool) or not isinstance(activity_id, int)):
         raise ServiceError("invalid_field", field="activity_id")
     with owned_connection() as connection:
+        # Who asks, and whether they reach the activity, before what they ask is looked at.
         principal = authenticate(connection)
         activity = principal.scan_activity(activity_id, {None})
+        try:
+            client_scan_id = parse_client_scan_id(body.get("client_scan_id"))
+        except MalformedScan as error:
+            raise ServiceError("malformed", field=error.field) from None
         correction = void_scan(
             connection,
             activity,

@@ -21,7 +21,7 @@ from eventdesk.core.rawdb import borrowed_connection
 from eventdesk.dashboard.hub import CLOSE, hub_of
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
-from eventdesk.web import id_arg
+from eventdesk.reports.days import requested_event_id
 
 #: Seconds between keep-alive comments, so proxies and phones keep a quiet stream open.
 KEEP_ALIVE_SECONDS = 15
@@ -43,7 +43,7 @@ def _event(counts: dict) -> str:
 def stream_counts():
     """Stream the counts of the current event's activities the caller may see."""
     user = _staff_member()
-    event_id = id_arg("event")
+    event_id = requested_event_id()
     event = current_event(event_id)
     if event is None:
         raise ServiceError("not_found", status=404)

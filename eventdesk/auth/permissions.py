@@ -19,7 +19,6 @@ def roles_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapper.required_roles = roles
         return wrapper
 
     return decorator
@@ -35,7 +34,6 @@ def city_wide_required(view):
             abort(403)
         return view(*args, **kwargs)
 
-    wrapper.required_roles = ("city_wide",)
     return wrapper
 
 
@@ -51,7 +49,6 @@ def activity_page(need: Need = Need.view):
         def wrapper(activity_id: int, **kwargs):
             return view(load_activity(current_user, activity_id, need), **kwargs)
 
-        wrapper.required_access = need
         return wrapper
 
     return decorator

@@ -17,9 +17,15 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(session_id: str) -> User | None:
+    """The account a session or remember-me cookie names, while it is of the current generation."""
+    user_id, _, generation = session_id.partition(".")
+    if not user_id.isdigit() or not generation.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_generation != int(generation):
+        return None
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -64,7 +70,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out (a POST with the CSRF token, so a link elsewhere cannot sign anyone out)."""
+    """Sign out (a POST with the CSRF token, so a link elsewhere cannot sign anyone out), on
+    every device: a copied session or remember-me cookie signs nobody in afterwards."""
+    users.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

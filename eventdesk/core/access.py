@@ -96,6 +96,7 @@ class Need(enum.StrEnum):
 
     view = "view"  #: see it, its counts and lists
     work = "work"  #: register people and check them in (at the entrance or a booth of theirs)
+    lists = "lists"  #: download its lists of people: the whole activity's, so never for one booth
     scanners = "scanners"  #: issue and revoke its scanner devices
     manage = "manage"  #: change it and its booths
 
@@ -103,6 +104,7 @@ class Need(enum.StrEnum):
 _ALLOWED = {
     Need.view: can_view_activity,
     Need.work: can_work_at,
+    Need.lists: can_work_at,
     Need.scanners: can_issue_scanners,
     Need.manage: can_manage_activity,
 }

@@ -48,6 +48,7 @@ def configure_engine(engine: sa.Engine) -> None:
     """Apply EventDesk's connection settings to an engine (SQLite only; PostgreSQL needs none)."""
     if engine.dialect.name != "sqlite":
         return
+    _create_owner_only(engine.url.database)
 
     @event.listens_for(engine, "connect")
     def _sqlite_connect(dbapi_connection, _record):
@@ -63,6 +64,16 @@ def configure_engine(engine: sa.Engine) -> None:
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def _create_owner_only(database_path: str | None) -> None:
+    """Create the SQLite file readable by its owner only, before SQLite would create it with the
+    process's umask (often readable by every account on the machine). SQLite gives the file's
+    journal and shared-memory companions the same permissions."""
+    if not database_path or database_path == ":memory:" or database_path.startswith("file:"):
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(database_path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def session_reads_only(view):

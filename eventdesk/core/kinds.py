@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from eventdesk.core.fields import Field
     from eventdesk.core.models import Activity, Booth, Registration, User
+    from eventdesk.core.route_access import Rule
 
 #: (local day, activity id, booth id or 0, metric) → a change to the daily tally.
 TallyKey = tuple[dt.date, int, int, str]
@@ -212,6 +213,9 @@ class ActivityKind:
     blueprints: tuple["Blueprint", ...] = ()
     #: JSON blueprints under ``/api/v1`` (bearer tokens, no CSRF, JSON errors).
     api_blueprints: tuple["Blueprint", ...] = ()
+    #: Who may call each endpoint of those blueprints: the kind's rows of the permission table
+    #: (`eventdesk.core.route_access`); an endpoint without one is refused.
+    route_rules: Mapping[str, "Rule"] = field(default_factory=dict)
     #: The OpenAPI paths (relative to ``/api/v1``) and schemas of the kind's own endpoints.
     openapi_paths: Mapping[str, dict] = field(default_factory=dict)
     openapi_schemas: Mapping[str, dict] = field(default_factory=dict)

@@ -92,7 +92,7 @@ def tally_file(fmt: str):
 
 
 @bp.get("/reports/activities/<int:activity_id>/lists")
-@activity_page(Need.view)
+@activity_page(Need.lists)
 def activity_lists(activity: Activity):
     """The lists an activity offers for download."""
     return render_template(
@@ -109,7 +109,7 @@ def activity_lists(activity: Activity):
 
 
 @bp.get("/reports/activities/<int:activity_id>/lists/<name>.<fmt>")
-@activity_page(Need.view)
+@activity_page(Need.lists)
 def list_file(activity: Activity, name: str, fmt: str):
     """One list of an activity as XLSX or CSV; personal data in full only for those who manage it."""
     export = registry.get_list(activity, name)

@@ -7,9 +7,9 @@ from eventdesk.core.models import Activity, Person, Registration, Scan
 from eventdesk.core.search import registration_matches
 
 
-def registrations_of(activity: Activity, query: str = "") -> sa.Select:
+def registrations_of(activity: Activity, query: str = "", *, whole_phone: bool = False) -> sa.Select:
     """An activity's registrations, newest first, optionally matching a name, phone tail,
-    whole phone number or ticket code."""
+    ticket code, or (`whole_phone`, for those who see phones in full) a whole phone number."""
     statement = (
         sa.select(Registration)
         .join(Person)
@@ -18,7 +18,7 @@ def registrations_of(activity: Activity, query: str = "") -> sa.Select:
         .order_by(Registration.id.desc())
     )
     if query:
-        statement = statement.where(registration_matches(query))
+        statement = statement.where(registration_matches(query, whole_phone=whole_phone))
     return statement
 
 

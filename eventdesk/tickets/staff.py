@@ -70,8 +70,9 @@ def _page_head(activity: Activity) -> dict:
 def list_registrations(activity: Activity):
     """The activity's registrations: search by name, phone tail or ticket code; tick people present."""
     query = search_text(request.args.get("q"))
+    can_manage = can_manage_activity(current_user, activity)
     page = db.paginate(
-        queries.registrations_of(activity, query),
+        queries.registrations_of(activity, query, whole_phone=can_manage),
         page=id_arg("page") or 1,
         per_page=PER_PAGE,
         error_out=False,
@@ -85,7 +86,7 @@ def list_registrations(activity: Activity):
         counts=counts,
         scan_ids={registration.id: str(uuid.uuid4()) for registration in page.items},
         states={registration.id: tickets.ticket_state(registration) for registration in page.items},
-        can_manage=can_manage_activity(current_user, activity),
+        can_manage=can_manage,
     )
 
 

@@ -18,6 +18,7 @@ from eventdesk.core.actions import voided_ids
 from eventdesk.core.fields import Choice, Field
 from eventdesk.core.kinds import Action, ActionOutcome, ActivityKind, FollowUp, ImportKind, Metric
 from eventdesk.core.models import Action as ActionRow
+from eventdesk.core.route_access import public
 from eventdesk.core.services.imports import ImportReport
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
@@ -178,6 +179,7 @@ STAMP_KIND = ActivityKind(
         ),
     ),
     api_blueprints=(stamp_api,),
+    route_rules={"stampfair_api.stamps_of": public()},
     openapi_paths={
         "/activities/{activity_id}/stamps": {
             "get": {

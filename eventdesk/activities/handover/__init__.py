@@ -8,7 +8,7 @@ a receipt is printed. The organizers watch who is present, handed over or absent
 
 from flask_babel import lazy_gettext as _l
 
-from eventdesk.activities.handover import demo, handovers, imports, lists, panels, tally, views
+from eventdesk.activities.handover import demo, handovers, imports, lists, panels, route_rules, tally, views
 from eventdesk.activities.handover.reasons import REASONS
 from eventdesk.activities.handover.vocabulary import KIND_NAME, RECIPIENTS
 from eventdesk.core.fields import Field
@@ -52,6 +52,7 @@ KIND = ActivityKind(
     metrics=tally.METRICS,
     rebuild_tally=tally.rebuild_tally,
     blueprints=(views.bp,),
+    route_rules=route_rules.RULES,
     activity_links=panels.activity_links,
     ticket_panel=panels.ticket_panel,
     dashboard_template="handover/_dashboard.html",

@@ -33,7 +33,7 @@ def _in_chinese(template: str, **context) -> Markup:
 
 
 @bp.get(f"{PREFIX}/letters", endpoint="letters")
-@ceremony_page()
+@ceremony_page(Need.lists)
 def letter_sheets(activity: Activity):
     """Every household's invitation letter, one A4 page each, by settlement and building."""
     settlement = (request.args.get("settlement") or "").strip()[:100]
@@ -112,7 +112,7 @@ def receipt(activity: Activity, household_id: int):
 
 
 @bp.get(f"{PREFIX}/receipts", endpoint="receipts")
-@ceremony_page()
+@ceremony_page(Need.lists)
 def receipts(activity: Activity):
     """Every receipt of a day (the ceremony's, unless ``?date=``), to print or save as PDF."""
     try:

@@ -10,7 +10,7 @@ are confidential metrics. Each station keeps a queue with a now-serving screen.
 
 from flask_babel import lazy_gettext as _l
 
-from eventdesk.activities.health import api, demo, lists, panels, serving, tally, views
+from eventdesk.activities.health import api, demo, lists, panels, route_rules, serving, tally, views
 from eventdesk.activities.health.permissions import may_serve_at
 from eventdesk.activities.health.reasons import REASONS
 from eventdesk.activities.health.vocabulary import KIND_NAME
@@ -71,6 +71,7 @@ KIND = ActivityKind(
     rebuild_tally=tally.rebuild_tally,
     blueprints=(views.bp,),
     api_blueprints=(api.bp,),
+    route_rules=route_rules.RULES,
     openapi_paths=api.OPENAPI_PATHS,
     openapi_schemas=api.OPENAPI_SCHEMAS,
     activity_links=panels.activity_links,

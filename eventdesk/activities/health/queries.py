@@ -60,7 +60,7 @@ def resident_of(activity: Activity, registration_id: int) -> Registration | None
 
 
 def search_residents(activity: Activity, raw: str | None) -> list[Registration]:
-    """Residents of the day by name, phone tail, whole phone number or ticket code."""
+    """Residents of the day by name, phone tail or ticket code."""
     query = search_text(raw)
     if not query:
         return []

@@ -7,7 +7,17 @@ application (``apply``); later the stand marks what came of it (``outcome``).
 
 from flask_babel import lazy_gettext as _l
 
-from eventdesk.activities.jobfair import api, applications, demo, imports, lists, panels, tally, views
+from eventdesk.activities.jobfair import (
+    api,
+    applications,
+    demo,
+    imports,
+    lists,
+    panels,
+    route_rules,
+    tally,
+    views,
+)
 from eventdesk.activities.jobfair.reasons import REASONS
 from eventdesk.activities.jobfair.vocabulary import EDUCATION, KIND_NAME, STATUSES
 from eventdesk.core.fields import Field
@@ -85,6 +95,7 @@ KIND = ActivityKind(
     rebuild_tally=tally.rebuild_tally,
     blueprints=(views.bp,),
     api_blueprints=(api.bp,),
+    route_rules=route_rules.RULES,
     openapi_paths=api.OPENAPI_PATHS,
     openapi_schemas=api.OPENAPI_SCHEMAS,
     activity_links=panels.activity_links,

@@ -48,6 +48,9 @@ class User(UserMixin, Base):
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[CreatedAt]
     last_login_at: so.Mapped[dt.datetime | None]
+    #: Raised when the account signs out, gets a new password, or has its role, scopes or
+    #: activity changed: sessions and remember-me cookies of an earlier generation stop working.
+    session_generation: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     scopes: so.Mapped[list["UserScope"]] = so.relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -56,6 +59,10 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """What the session and the remember-me cookie keep: the account and its generation."""
+        return f"{self.id}.{self.session_generation}"
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

@@ -72,14 +72,25 @@ def parse_client_scan_id(value) -> str:
         raise MalformedScan("client_scan_id") from None
 
 
+def whole_number(value) -> int | None:
+    """A JSON number without a fraction (``3`` or ``3.0``, both integers to JSON Schema), else None.
+
+    JSON true/false are ints to Python; they are not numbers."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    return value if isinstance(value, int) else None
+
+
 def _optional_int(item: dict, field: str) -> int | None:
     value = item.get(field)
     if value is None:
         return None
-    # JSON true/false are ints to Python; they are not ids.
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+    number = whole_number(value)
+    if number is None or not 0 < number < 2**63:
         raise MalformedScan(field)
-    return value
+    return number
 
 
 def parse_scanned_at(value) -> dt.datetime | None:
@@ -158,7 +169,8 @@ def parse_walkin(item) -> ScanRequest:
     count = item.get("count")
     if count is None:
         count = 1
-    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_WALKIN_COUNT:
+    count = whole_number(count)
+    if count is None or not 1 <= count <= MAX_WALKIN_COUNT:
         raise MalformedScan("count")
     return ScanRequest(
         client_scan_id=parse_client_scan_id(item.get("client_scan_id")),

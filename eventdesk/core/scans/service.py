@@ -154,16 +154,23 @@ class _Judge:
         ids = {r.registration_id for r in requests if r.registration_id}
         self._load_tickets("token", "r.token", tokens)
         self._load_tickets("code", "r.ticket_code", codes)
-        self._load_tickets("id", "r.id", ids)
+        # Ids are counted, not secret: from a device, one names a ticket of this activity only, so
+        # that trying ids answers with nobody of another activity. The organizers' own paper lists
+        # (their codes read into ids) are told when a ticket is another activity's.
+        self._load_tickets("id", "r.id", ids, this_activity_only=self.channel != PAPER_CHANNEL)
 
-    def _load_tickets(self, key: str, column: str, values: set) -> None:
+    def _load_tickets(self, key: str, column: str, values: set, *, this_activity_only: bool = False) -> None:
         values_list = sorted(values)
         for start in range(0, len(values_list), 500):
             part = values_list[start : start + 500]
             statement = _TICKET_COLUMNS.format(key=column) + (
                 f"WHERE {column} IN ({self.db.placeholders(len(part))})"
             )
-            for row in self.db.all(statement, part):
+            params = list(part)
+            if this_activity_only:
+                statement += " AND r.activity_id = ?"
+                params.append(self.activity.id)
+            for row in self.db.all(statement, params):
                 ticket = TicketInfo(
                     registration_id=row[0],
                     activity_id=row[1],

@@ -236,6 +236,8 @@ def update_user(
     changed = apply_changes(user, values)
     if _set_scopes(user, keys):
         changed.append("scopes")
+    if {"role", "scopes", "active"} & set(changed):
+        end_sessions(user)
     if changed:
         db.session.flush()
         audit.record("user.updated", user, user=actor, changed=changed)
@@ -246,8 +248,14 @@ def set_password(user: User, password: str, *, actor: User | None = None) -> Non
     """Set a new password (there is no e-mail to reset it by)."""
     check_password_strength(password)
     user.password_hash = generate_password_hash(password)
+    end_sessions(user)
     db.session.flush()
     audit.record("user.password_set", user, user=actor)
+
+
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere: its sessions and remember-me cookies stop working."""
+    user.session_generation = (user.session_generation or 0) + 1
 
 
 def authenticate(email: str, password: str) -> User | None:
