@@ -202,6 +202,5 @@ def init_app(app: Flask) -> None:
         local_time=local_time,
         mask_name=identity.mask_name,
         mask_phone=identity.mask_phone,
-        mask_id_number=identity.mask_id_number,
         reason=reason_message,
     )
