@@ -1,6 +1,5 @@
 """What every page and API answer shares: error pages, security headers, template helpers."""
 
-
 import psycopg
 import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, render_template, request, url_for

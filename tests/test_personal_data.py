@@ -2,17 +2,30 @@
 never in full; a number typed online never replaces the one on record, so nobody can lock another
 person out with a false one: the conflict goes to staff."""
 
+import datetime as dt
 import json
 import re
 
 import sqlalchemy as sa
 
+from eventdesk.activities.handover.models import Handover
 from eventdesk.core import identity
-from eventdesk.core.models import Person, Registration
+from eventdesk.core.models import (
+    Action,
+    ActionVoid,
+    AuditLog,
+    DeletionRequest,
+    Event,
+    Person,
+    Registration,
+    Scan,
+)
+from eventdesk.core.services import tally as tally_service
 from eventdesk.extensions import db
 from tests.support import factories
 from tests.support.client import Client
 from tests.support.handover import build_ceremony, household_row, id_number
+from tests.support.tickets import count
 
 VALID_ID = "11010519491231002X"
 OTHER_ID = id_number(7)
@@ -122,3 +135,189 @@ def test_staff_with_the_papers_in_hand_correct_the_number_on_record(app):
             sa.select(Registration).where(Registration.activity_id == other_id)
         ).one()
         assert registration.identity_conflict is False
+
+
+# -- anonymising past events ----------------------------------------------------------------------
+
+DEMO_DAY = "2026-10-17"
+
+
+def admin_client(app) -> Client:
+    with app.app_context():
+        admin = factories.user("admin")
+        db.session.commit()
+        email = admin.email
+    client = Client(app)
+    client.login(email)
+    return client
+
+
+def figures_seen_by(client: Client) -> dict[str, str]:
+    return {
+        "tally": client.get(f"/reports/tally.csv?date={DEMO_DAY}").get_data(as_text=True),
+        "written": client.get(f"/reports/written/city?date={DEMO_DAY}").get_data(as_text=True),
+    }
+
+
+def test_anonymising_past_events_keeps_every_figure(app, run_cli):
+    assert run_cli("demo", "load", "--date", DEMO_DAY).exit_code == 0
+    admin = admin_client(app)
+    home = admin.get("/manage/")
+    with app.app_context():
+        names = set(db.session.scalars(sa.select(Person.name)))
+        phones = set(db.session.scalars(sa.select(Person.phone)))
+        people = count(app, Person)
+        stored = tally_service.stored()
+        rows = {model: count(app, model) for model in (Person, Registration, Scan, Action, ActionVoid)}
+    reports = figures_seen_by(admin)
+    assert "retention-reminder" not in home.get_data(as_text=True)  # not yet due on the demo day
+
+    result = run_cli("privacy", "anonymise", "--before", "2026-10-18")
+    assert result.exit_code == 0, result.output
+    assert f"people anonymised: {people}" in result.output
+    with app.app_context():
+        assert tally_service.stored() == stored
+        assert tally_service.facts() == stored
+        assert {model: count(app, model) for model in rows} == rows
+        after = db.session.scalars(sa.select(Person)).all()
+        assert all(person.anonymised_at is not None for person in after)
+        assert not names & {person.name for person in after}
+        assert not phones & {person.phone for person in after}
+        assert all(person.id_number_masked is None and person.id_number_digest is None for person in after)
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(Handover).where(Handover.signature != b"")
+            )
+            == 0
+        )
+    assert figures_seen_by(admin) == reports
+    # Run again: nobody left to anonymise, nothing changes.
+    assert "people anonymised: 0" in run_cli("privacy", "anonymise", "--before", "2026-10-18").output
+
+
+def test_people_of_a_later_event_keep_their_data(app, run_cli):
+    with app.app_context():
+        past = factories.activity(
+            factories.event(starts_on=dt.date(2026, 10, 17), ends_on=dt.date(2026, 10, 17))
+        )
+        later = factories.activity(
+            factories.event(starts_on=dt.date(2026, 11, 20), ends_on=dt.date(2026, 11, 20))
+        )
+        only_past = factories.registration(past, factories.person(name="过去的人"))
+        both = factories.person(name="两次都来")
+        factories.registration(past, both)
+        factories.registration(later, both)
+        db.session.commit()
+        only_past_id, both_id = only_past.person_id, both.id
+    result = run_cli("privacy", "anonymise", "--before", "2026-11-01")
+    assert "people anonymised: 1" in result.output
+    with app.app_context():
+        assert db.session.get(Person, only_past_id).name == "—"
+        assert db.session.get(Person, both_id).name == "两次都来"
+
+
+def test_the_retention_period_reminds_the_admin_on_the_home_page(app):
+    with app.app_context():
+        event = factories.event(starts_on=dt.date(2026, 1, 10), ends_on=dt.date(2026, 1, 10))
+        event.retention_days = 30
+        activity = factories.activity(event)
+        factories.registration(activity, factories.person())
+        organizer = factories.user("organizer")
+        db.session.commit()
+        organizer_email = organizer.email
+    admin = admin_client(app)
+    page = admin.get("/manage/").get_data(as_text=True)
+    assert "个人信息已超过保存期限" in page
+    assert "flask privacy anonymise --before 2026-01-11" in page
+    organizer = Client(app)
+    organizer.login(organizer_email)
+    assert "个人信息已超过保存期限" not in organizer.get("/manage/").get_data(as_text=True)
+
+
+def test_an_event_keeps_personal_data_as_long_as_its_organizers_set(app):
+    admin = admin_client(app)
+    with app.app_context():
+        event = factories.event()
+        db.session.commit()
+        event_id = event.id
+    url = f"/manage/events/{event_id}/edit"
+    form = admin.get(url).get_data(as_text=True)
+    assert 'name="retention_days"' in form
+    body = {
+        "name": "扶贫日",
+        "timezone": "Asia/Shanghai",
+        "starts_on": "2026-10-17",
+        "ends_on": "2026-10-17",
+        "retention_days": "10",
+    }
+    response = admin.post_form(url, body)
+    assert response.status_code == 200  # the form again, the refusal beside the field
+    assert "个人信息保存期限须在 30 到 1100 天之间。" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Event, event_id).retention_days == 180
+    assert admin.post_form(url, {**body, "retention_days": "365"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Event, event_id).retention_days == 365
+
+
+# -- the holder's data and their request for deletion ---------------------------------------------
+
+
+def test_a_holder_sees_their_data_and_an_organizer_deletes_it_keeping_the_counts(app):
+    with app.app_context():
+        activity = factories.activity(registration_open=True)
+        organizer = factories.user("organizer")
+        db.session.commit()
+        activity_id, email = activity.id, organizer.email
+    token = register(app, activity_id, id_number=VALID_ID).get_json()["token"]
+    holder = Client(app)
+    mine = holder.get(f"/t/{token}/my-data").get_data(as_text=True)
+    for shown in ("李*英", "138****5678", "1101**********002X"):
+        assert shown in mine
+    assert "13812345678" not in mine
+    response = holder.post_form(f"/t/{token}/deletion-request", {}, form_url=f"/t/{token}/my-data")
+    assert response.status_code == 302
+    assert "申请删除个人信息" in holder.get(f"/t/{token}/my-data").get_data(as_text=True)
+    with app.app_context():
+        registered = tally_service.stored()
+
+    staff = Client(app)
+    staff.login(email)
+    listing = f"/manage/activities/{activity_id}/deletion-requests"
+    page = staff.get(listing).get_data(as_text=True)
+    assert "李*英" in page
+    with app.app_context():
+        request_id = db.session.scalar(sa.select(DeletionRequest.id))
+    response = staff.post_form(f"{listing}/{request_id}", {}, form_url=listing)
+    assert response.status_code == 302
+    with app.app_context():
+        person = db.session.scalars(sa.select(Person)).one()
+        assert (person.name, person.id_number_digest) == ("—", None)
+        assert person.phone != "13812345678"
+        assert tally_service.stored() == registered
+        assert count(app, Registration) == 1
+        entry = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "deletion.carried_out")).one()
+        assert entry.activity_id == activity_id
+    assert "没有待办的申请。" in staff.get(listing).get_data(as_text=True)
+    assert "已删除" in holder.get(f"/t/{token}/my-data").get_data(as_text=True)
+
+
+def test_a_booth_worker_cannot_carry_out_deletions(app):
+    with app.app_context():
+        activity = factories.activity(registration_open=True)
+        booth = factories.booth(activity)
+        worker = factories.user("staff", scopes=[{"booth_id": booth.id}])
+        db.session.commit()
+        activity_id, email = activity.id, worker.email
+    token = register(app, activity_id).get_json()["token"]
+    holder = Client(app)
+    holder.post_form(f"/t/{token}/deletion-request", {}, form_url=f"/t/{token}/my-data")
+    with app.app_context():
+        request_id = db.session.scalar(sa.select(DeletionRequest.id))
+    staff = Client(app)
+    staff.login(email)
+    listing = f"/manage/activities/{activity_id}/deletion-requests"
+    assert staff.get(listing).status_code == 403
+    assert staff.post_form(f"{listing}/{request_id}", {}, form_url="/manage/").status_code == 403
+    with app.app_context():
+        assert db.session.scalars(sa.select(Person)).one().anonymised_at is None

@@ -47,6 +47,8 @@ def enrol():
 def _names(named) -> dict[str, str]:
     """Both languages' names, so that the scanner shows the one of the language it is switched to."""
     return {"zh_Hans": named.name, "en": named.name_en or named.name}
+
+
 def _held_token() -> str | None:
     """The access the phone already holds, if it sent one."""
     try:

@@ -1,18 +1,55 @@
-"""Recording changes in the audit log."""
+"""Recording changes in the audit log: who did what to what, when, with the values before and after.
 
-from eventdesk.core.models import AuditLog
+Entries are only ever added: `AuditLog` refuses updates and deletes in the session.
+"""
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from eventdesk.core.models import Activity, AuditLog
 from eventdesk.extensions import db
 
 
-def record(action: str, target, *, user=None, credential=None, **details) -> AuditLog:
-    """Add an audit entry for `target` (a model instance) in the current transaction."""
+class AuditLogIsAppendOnly(RuntimeError):
+    """Something tried to change or remove an audit entry."""
+
+
+def record(
+    action: str,
+    target=None,
+    *,
+    user=None,
+    credential=None,
+    activity_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    target_type: str | None = None,
+    target_id: int | None = None,
+    **details,
+) -> AuditLog:
+    """Add an audit entry for `target` (a model instance, or `target_type` and `target_id`) in the
+    current transaction; its activity is `activity_id`, or the target's own."""
+    if target is not None:
+        target_type, target_id = target.__tablename__, target.id
+        if activity_id is None:
+            activity_id = target.id if isinstance(target, Activity) else getattr(target, "activity_id", None)
     entry = AuditLog(
         action=action,
-        target_type=target.__tablename__,
-        target_id=target.id,
+        target_type=target_type,
+        target_id=target_id,
+        activity_id=activity_id,
         user_id=getattr(user, "id", None),
         credential_id=getattr(credential, "id", None),
+        before=before,
+        after=after,
         details=details,
     )
     db.session.add(entry)
     return entry
+
+
+@sa.event.listens_for(so.Session, "before_flush")
+def _refuse_rewriting_history(session, _flush_context, _instances) -> None:
+    for instance in (*session.dirty, *session.deleted):
+        if isinstance(instance, AuditLog):
+            raise AuditLogIsAppendOnly(f"audit entry {instance.id} cannot be changed or removed")

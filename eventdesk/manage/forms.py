@@ -27,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from eventdesk.core import access, dates
 from eventdesk.core.kinds import kind_choices
 from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site, User
+from eventdesk.core.models.events import DEFAULT_RETENTION_DAYS
 from eventdesk.extensions import db
 
 # The browser's datetime-local value first, so that the form shows what it reads.
@@ -65,6 +66,7 @@ class CheckboxesField(SelectMultipleField):
     def __call__(self, **kwargs):
         kwargs.setdefault("class_", "checkboxes")
         return super().__call__(**kwargs)
+
 
 ROLE_LABELS = {
     Role.admin: _l("Administrator"),
@@ -205,7 +207,7 @@ class EventForm(FlaskForm):
     city_name = StringField(
         _l("City"),
         validators=[Optional(), Length(max=50)],
-        description=_l("How the written reports name the city, e.g. 铜川市; empty: \"the city\"."),
+        description=_l('How the written reports name the city, e.g. 铜川市; empty: "the city".'),
     )
     report_addressee = StringField(
         _l("Written reports are sent to"),
@@ -213,6 +215,12 @@ class EventForm(FlaskForm):
         description=_l(
             "The office districts and departments address their reports to, e.g. 市脱贫攻坚办公室."
         ),
+    )
+    retention_days = IntegerField(
+        _l("Keep personal data for (days after the last day)"),
+        default=DEFAULT_RETENTION_DAYS,
+        validators=[Optional()],
+        description=_l("Then the administrators are reminded to anonymise the event's people."),
     )
 
 

@@ -90,7 +90,6 @@ def tally_file(fmt: str):
 # -- Lists of an activity -----------------------------------------------------------------
 
 
-
 @bp.get("/reports/activities/<int:activity_id>/lists")
 @activity_page(Need.view)
 def activity_lists(activity: Activity):

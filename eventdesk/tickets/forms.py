@@ -30,6 +30,7 @@ _REQUIRED = _l("Please fill this in.")
 _TOO_LONG = _l("This is too long.")
 _NOT_A_CHOICE = _l("Choose one of the options.")
 
+
 class RegistrationForm(FlaskForm):
     """A person registers themselves on their phone."""
 

@@ -155,4 +155,4 @@ def _private(rendered):
     return response
 
 
-from eventdesk.tickets import desk, staff  # noqa: E402, F401  (the staff pages' routes)
+from eventdesk.tickets import desk, personal_data, staff  # noqa: E402, F401  (the staff pages' routes)

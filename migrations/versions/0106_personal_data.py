@@ -1,4 +1,5 @@
-"""personal data: ID numbers kept masked and as keyed digests, identity conflicts marked
+"""personal data: ID numbers kept masked and as keyed digests, identity conflicts marked, people
+anonymised, deletion requests, retention per event, audit entries with activity, before and after
 
 Revision ID: 0106_personal_data
 Revises: 0104_handover
@@ -60,8 +61,68 @@ def upgrade():
     with op.batch_alter_table("registration", schema=None) as batch_op:
         batch_op.alter_column("identity_conflict", server_default=None)
 
+    op.create_table(
+        "deletion_request",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("registration_id", sa.Integer(), nullable=False),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("carried_out_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("carried_out_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["carried_out_by_id"],
+            ["staff_user.id"],
+            name=op.f("fk_deletion_request_carried_out_by_id_staff_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name=op.f("fk_deletion_request_person_id_person")
+        ),
+        sa.ForeignKeyConstraint(
+            ["registration_id"],
+            ["registration.id"],
+            name=op.f("fk_deletion_request_registration_id_registration"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_deletion_request")),
+    )
+    with op.batch_alter_table("deletion_request", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_deletion_request_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_deletion_request_registration_id"), ["registration_id"], unique=False
+        )
+
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("activity_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("before", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("after", sa.JSON(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_audit_log_activity_id"), ["activity_id"], unique=False)
+
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("retention_days", sa.Integer(), nullable=False, server_default="180"))
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.alter_column("retention_days", server_default=None)
+
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("anonymised_at", sa.DateTime(timezone=True), nullable=True))
+
 
 def downgrade():
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.drop_column("anonymised_at")
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.drop_column("retention_days")
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audit_log_activity_id"))
+        batch_op.drop_column("after")
+        batch_op.drop_column("before")
+        batch_op.drop_column("activity_id")
+    with op.batch_alter_table("deletion_request", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_deletion_request_registration_id"))
+        batch_op.drop_index(batch_op.f("ix_deletion_request_person_id"))
+    op.drop_table("deletion_request")
+    _downgrade_id_numbers()
+
+
+def _downgrade_id_numbers():
     # The full numbers cannot come back: only their masked forms and digests were kept.
     with op.batch_alter_table("registration", schema=None) as batch_op:
         batch_op.drop_column("identity_conflict")

@@ -16,6 +16,7 @@ from eventdesk.activities.consultation import (
     lists,
     panels,
     poster_pages,
+    privacy,
     public,
     stock_pages,
     tally,
@@ -109,4 +110,5 @@ KIND = ActivityKind(
     lists=lists.LISTS,
     follow_ups=panels.follow_ups,
     demo=demo.load_demo,
+    forget=privacy.forget,
 )

@@ -17,6 +17,10 @@ activity_cooperator = sa.Table(
 )
 
 
+#: Long enough for follow-ups and the year-end report on the day.
+DEFAULT_RETENTION_DAYS = 180
+
+
 class Event(Archivable, BilingualName, Base):
     """The day or campaign (2026年扶贫日) that activities belong to."""
 
@@ -35,6 +39,9 @@ class Event(Archivable, BilingualName, Base):
     city_name: so.Mapped[str | None] = so.mapped_column(sa.String(50))
     #: Whom districts and departments send their written reports to (市脱贫攻坚办公室).
     report_addressee: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    #: How many days after its last day the personal data of its people is kept (PIPL: no
+    #: longer than needed); then the organizers' home page reminds them to anonymise it.
+    retention_days: so.Mapped[int] = so.mapped_column(default=DEFAULT_RETENTION_DAYS)
     created_at: so.Mapped[CreatedAt]
 
     activities: so.WriteOnlyMapped["Activity"] = so.relationship(back_populates="event")

@@ -56,6 +56,9 @@ class Person(Base):
     #: One of `PersonCategory`.
     category: so.Mapped[str] = so.mapped_column(sa.String(30), default=PersonCategory.general)
     created_at: so.Mapped[CreatedAt]
+    #: When name, phone and ID number were replaced (their retention ended, or the person asked):
+    #: the person still counts, but is nobody in particular.
+    anonymised_at: so.Mapped[dt.datetime | None]
 
 
 class Registration(Base):
@@ -104,3 +107,19 @@ class Registration(Base):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class DeletionRequest(Base):
+    """A ticket holder's request that their personal data be deleted, and who carried it out."""
+
+    __tablename__ = "deletion_request"
+
+    id: so.Mapped[intpk]
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("person.id"), index=True)
+    #: The ticket whose page the request was made from: the activity whose organizers carry it out.
+    registration_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("registration.id"), index=True)
+    requested_at: so.Mapped[CreatedAt]
+    carried_out_at: so.Mapped[dt.datetime | None]
+    carried_out_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("staff_user.id"))
+
+    registration: so.Mapped[Registration] = so.relationship()
