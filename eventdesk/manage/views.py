@@ -42,6 +42,7 @@ def _navigation():
             "setup": is_city_wide(current_user),
             "sites": access.may_set_up_sites(current_user),
             "staff": access.may_manage_accounts(current_user),
+            "audit": current_user.role == Role.admin,
         }
     }
 
