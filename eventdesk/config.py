@@ -105,7 +105,10 @@ def load_config(instance_path: Path) -> dict:
         "EVENTDESK_SERVICE_NAME_EN": os.environ.get("EVENTDESK_SERVICE_NAME_EN", "").strip() or None,
         "EVENTDESK_TRUSTED_PROXIES": int(os.environ.get("EVENTDESK_TRUSTED_PROXIES", "0") or 0),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Without Redis the database keeps the counters, so that every worker counts together.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
+        or redis_url
+        or "database",
         # A batch of 1,000 offline scans is about 250 kB; anything far beyond is not a scanner.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

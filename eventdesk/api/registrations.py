@@ -40,7 +40,7 @@ def _text(body: dict, name: str, *, required: bool = False, max_length: int = 20
 
 
 @bp.post("/activities/<int:activity_id>/registrations")
-@ratelimit.limit("120/minute")
+@ratelimit.limit("300/minute")
 @ratelimit.limit("10/hour", key=_phone_in_body)
 def create_registration(activity_id: int):
     """Register a person; 201 with the ticket's address, code and token."""

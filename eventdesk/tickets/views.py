@@ -67,7 +67,7 @@ def home():
 
 
 @bp.route("/activities/<int:activity_id>/register", methods=["GET", "POST"])
-@ratelimit.limit("120/minute")
+@ratelimit.limit("300/minute")
 @ratelimit.limit("10/hour", key=_form_phone)
 def register(activity_id: int):
     """Register oneself for an activity; success leads to the new ticket."""

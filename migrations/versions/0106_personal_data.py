@@ -1,5 +1,5 @@
 """personal data: ID numbers kept masked and as keyed digests, identity conflicts marked, people
-anonymised, deletion requests, retention per event, audit entries with activity, before and after
+anonymised, deletion requests, retention per event, audit entries with activity, before and after, rate-limit counters
 
 Revision ID: 0106_personal_data
 Revises: 0104_handover
@@ -104,8 +104,20 @@ def upgrade():
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.add_column(sa.Column("anonymised_at", sa.DateTime(timezone=True), nullable=True))
 
+    op.create_table(
+        "rate_limit_counter",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("window", sa.BigInteger(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("expires_at", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("key", "window", name=op.f("pk_rate_limit_counter")),
+    )
+    with op.batch_alter_table("rate_limit_counter", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_rate_limit_counter_expires_at"), ["expires_at"], unique=False)
+
 
 def downgrade():
+    op.drop_table("rate_limit_counter")
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.drop_column("anonymised_at")
     with op.batch_alter_table("event", schema=None) as batch_op:

@@ -1,0 +1,99 @@
+"""Abuse: sign-ins locked after repeated failures, per account and per address; limits keyed on
+what is typed as well as on the address, counted together by every worker; a whole venue behind
+one address registers unhindered."""
+
+import json
+
+import sqlalchemy as sa
+
+from eventdesk.core.models import Registration
+from eventdesk.extensions import db
+from tests.support import factories
+from tests.support.client import Client
+
+VENUE = {"REMOTE_ADDR": "203.0.113.7"}
+ELSEWHERE = {"REMOTE_ADDR": "198.51.100.20"}
+LOCKED = "登录失败次数过多"
+
+
+def sign_in(client: Client, email: str, password: str, address=VENUE):
+    return client.post_form(
+        "/login", {"email": email, "password": password}, form_url="/login", environ_base=address
+    )
+
+
+def test_an_account_is_locked_after_five_failures_whatever_is_typed_then(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        target, colleague = factories.user("organizer"), factories.user("organizer")
+        db.session.commit()
+        target_email, colleague_email = target.email, colleague.email
+    client = Client(app)
+    for _ in range(5):
+        response = sign_in(client, target_email, "wrong-password")
+        assert response.status_code == 200
+        assert "邮箱或密码错误。" in response.get_data(as_text=True)
+    locked = sign_in(client, target_email, factories.PASSWORD, ELSEWHERE)
+    assert locked.status_code == 429
+    assert LOCKED in locked.get_data(as_text=True)
+    # Others behind the same address still sign in.
+    assert sign_in(Client(app), colleague_email, factories.PASSWORD).status_code == 302
+
+
+def test_an_unknown_account_is_locked_the_same_way(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = Client(app)
+    for _ in range(5):
+        assert sign_in(client, "nobody@example.org", "whatever-it-is").status_code == 200
+    assert sign_in(client, "nobody@example.org", "whatever-it-is").status_code == 429
+
+
+def test_an_address_is_locked_after_many_failures_on_many_accounts(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        real = factories.user("organizer")
+        db.session.commit()
+        email = real.email
+    client = Client(app)
+    for n in range(50):
+        assert sign_in(client, f"guess{n}@example.org", "password-guess").status_code == 200
+    assert sign_in(client, email, factories.PASSWORD).status_code == 429
+    assert sign_in(Client(app), email, factories.PASSWORD, ELSEWHERE).status_code == 302
+
+
+def register(app, activity_id, name, phone, address=VENUE):
+    body = {"name": name, "phone": phone, "consent": True}
+    return app.test_client().post(
+        f"/api/v1/activities/{activity_id}/registrations",
+        data=json.dumps(body),
+        content_type="application/json",
+        environ_base=address,
+    )
+
+
+def test_a_whole_venue_behind_one_address_registers(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        activity = factories.activity(registration_open=True, capacity=500)
+        db.session.commit()
+        activity_id = activity.id
+    statuses = [register(app, activity_id, f"群众{n}", f"137{n:08d}").status_code for n in range(200)]
+    assert statuses == [201] * 200
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 200
+
+
+def test_the_phone_limit_holds_across_workers(make_app):
+    # Two apps are two workers: nothing but the database is shared between them.
+    first, second = make_app(RATELIMIT_ENABLED=True), make_app(RATELIMIT_ENABLED=True)
+    with first.app_context():
+        event = factories.event()
+        activities = [factories.activity(event, registration_open=True).id for _ in range(3)]
+        db.session.commit()
+    answers = []
+    for n in range(12):
+        app = first if n % 2 == 0 else second
+        address = {"REMOTE_ADDR": f"192.0.2.{n}"}
+        answers.append(register(app, activities[n % 3], f"家人{n}", "13900000001", address).status_code)
+    assert answers[:10].count(429) == 0
+    assert answers[10:] == [429, 429]
