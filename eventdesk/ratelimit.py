@@ -13,6 +13,7 @@ single-process development server only.
 
 import functools
 import hashlib
+import ipaddress
 import logging
 import random
 import time
@@ -88,6 +89,23 @@ class DatabaseCounters:
 
 def client_address() -> str:
     return request.remote_addr or "-"
+
+
+def network_key() -> str:
+    """The address's network (a /24, or a /48 for IPv6): a flood from one network's many addresses
+    counts together."""
+    try:
+        address = ipaddress.ip_address(client_address())
+    except ValueError:
+        return "network:-"
+    prefix = 24 if address.version == 4 else 48
+    return f"network:{ipaddress.ip_network(f'{address}/{prefix}', strict=False)}"
+
+
+def activity_key() -> str | None:
+    """The activity of the URL: how fast one activity fills, whoever fills it."""
+    activity_id = (request.view_args or {}).get("activity_id")
+    return f"activity:{activity_id}" if activity_id is not None else None
 
 
 def phone_key(typed: str | None) -> str | None:

@@ -97,3 +97,64 @@ def test_the_phone_limit_holds_across_workers(make_app):
         answers.append(register(app, activities[n % 3], f"家人{n}", "13900000001", address).status_code)
     assert answers[:10].count(429) == 0
     assert answers[10:] == [429, 429]
+
+
+# -- floods of invented registrations ---------------------------------------------------------
+
+
+def test_places_kept_for_the_desk_stay_free_of_online_registrations(app):
+    with app.app_context():
+        activity = factories.activity(registration_open=True, capacity=5)
+        activity.desk_places = 2
+        desk = factories.user("organizer")
+        db.session.commit()
+        activity_id = activity.id
+        token = factories.staff_token(desk)
+        db.session.commit()
+    statuses = [register(app, activity_id, f"群众{n}", f"137{n:08d}").status_code for n in range(4)]
+    assert statuses == [201, 201, 201, 409]
+    staff = app.test_client()
+    for n in range(2):
+        response = staff.post(
+            f"/api/v1/activities/{activity_id}/registrations",
+            data=json.dumps({"name": f"现场{n}", "phone": f"136{n:08d}", "consent": True}),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 201, response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 5
+
+
+def test_a_flood_from_one_network_is_slowed_while_elsewhere_registers(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        event = factories.event()
+        activities = [factories.activity(event, registration_open=True).id for _ in range(2)]
+        db.session.commit()
+    answers = [
+        register(
+            app, activities[n % 2], f"假名{n}", f"135{n:08d}", {"REMOTE_ADDR": f"203.0.113.{n % 250}"}
+        ).status_code
+        for n in range(501)
+    ]
+    assert answers[:500] == [201] * 500
+    assert answers[500] == 429
+    assert register(app, activities[0], "真人", "13812345678", ELSEWHERE).status_code == 201
+
+
+def test_one_activity_fills_no_faster_than_its_velocity_limit(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        event = factories.event()
+        flooded, other = (factories.activity(event, registration_open=True).id for _ in range(2))
+        db.session.commit()
+    answers = [
+        register(
+            app, flooded, f"假名{n}", f"135{n:08d}", {"REMOTE_ADDR": f"10.{n // 250}.{n % 250}.1"}
+        ).status_code
+        for n in range(301)
+    ]
+    assert answers[:300] == [201] * 300
+    assert answers[300] == 429
+    assert register(app, other, "真人", "13812345678", ELSEWHERE).status_code == 201

@@ -293,6 +293,11 @@ class NewActivityForm(FlaskForm):
         validators=[Optional()],
         description=_l("Most registrations accepted; leave empty for no limit."),
     )
+    desk_places = IntegerField(
+        _l("Places kept for the desk"),
+        validators=[Optional()],
+        description=_l("Of the capacity, how many the public cannot take by registering online."),
+    )
     registration_open = BooleanField(_l("The public may register themselves"))
     description = TextAreaField(_l("Description for visitors"), validators=[Optional(), Length(max=2000)])
 

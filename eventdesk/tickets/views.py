@@ -67,7 +67,10 @@ def home():
 
 
 @bp.route("/activities/<int:activity_id>/register", methods=["GET", "POST"])
+# A whole venue shares one address; a flood of invented registrations comes from many.
 @ratelimit.limit("300/minute")
+@ratelimit.limit("500/hour", key=ratelimit.network_key)
+@ratelimit.limit("300/10minutes", key=ratelimit.activity_key)
 @ratelimit.limit("10/hour", key=_form_phone)
 def register(activity_id: int):
     """Register oneself for an activity; success leads to the new ticket."""

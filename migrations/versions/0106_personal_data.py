@@ -1,5 +1,5 @@
 """personal data: ID numbers kept masked and as keyed digests, identity conflicts marked, people
-anonymised, deletion requests, retention per event, audit entries with activity, before and after, rate-limit counters
+anonymised, deletion requests, retention per event, audit entries with activity, before and after, rate-limit counters, places kept for the desk
 
 Revision ID: 0106_personal_data
 Revises: 0104_handover
@@ -115,8 +115,17 @@ def upgrade():
     with op.batch_alter_table("rate_limit_counter", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_rate_limit_counter_expires_at"), ["expires_at"], unique=False)
 
+    with op.batch_alter_table("activity", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("desk_places", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.create_check_constraint("desk_places_not_negative", "desk_places >= 0")
+    with op.batch_alter_table("activity", schema=None) as batch_op:
+        batch_op.alter_column("desk_places", server_default=None)
+
 
 def downgrade():
+    with op.batch_alter_table("activity", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_activity_desk_places_not_negative"), type_="check")
+        batch_op.drop_column("desk_places")
     op.drop_table("rate_limit_counter")
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.drop_column("anonymised_at")

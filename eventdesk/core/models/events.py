@@ -62,6 +62,7 @@ class Activity(Archivable, BilingualName, Base):
     __table_args__ = (
         sa.CheckConstraint("closes_at > opens_at", name="hours_ordered"),
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint("desk_places >= 0", name="desk_places_not_negative"),
     )
 
     id: so.Mapped[intpk]
@@ -76,6 +77,10 @@ class Activity(Archivable, BilingualName, Base):
     closes_at: so.Mapped[dt.datetime]
     #: Most registrations accepted; empty means no limit.
     capacity: so.Mapped[int | None]
+    #: Places of `capacity` the public cannot take by registering themselves: kept for the desk
+    #: (staff registering people who came in person), so that a flood of invented registrations
+    #: cannot shut out those who come.
+    desk_places: so.Mapped[int] = so.mapped_column(default=0)
     #: Whether the public may register themselves (staff can always register people).
     registration_open: so.Mapped[bool] = so.mapped_column(default=False)
     #: What visitors are told about the activity.

@@ -86,7 +86,7 @@ def register(
         raise ServiceError("already_registered", status=409)
     if _count_on_phone(activity, phone) >= MAX_REGISTRATIONS_PER_PHONE:
         raise ServiceError("phone_limit", status=409, field="phone")
-    if is_full(activity):
+    if is_full(activity, for_public=source == RegistrationSource.self_service):
         raise ServiceError("capacity_full", status=409)
 
     registration = Registration(
@@ -130,9 +130,13 @@ def open_to_public_clause(now: dt.datetime | None = None) -> sa.ColumnElement[bo
     )
 
 
-def is_full(activity: Activity) -> bool:
-    """Whether the activity has taken as many registrations as its capacity allows."""
-    return activity.capacity is not None and _count_registered(activity) >= activity.capacity
+def is_full(activity: Activity, *, for_public: bool = False) -> bool:
+    """Whether the activity has taken as many registrations as its capacity allows (for the
+    public: as many as it allows less the places kept for the desk)."""
+    if activity.capacity is None:
+        return False
+    places = activity.capacity - (activity.desk_places if for_public else 0)
+    return _count_registered(activity) >= places
 
 
 def self_registration_refusal(activity: Activity, now: dt.datetime | None = None) -> str | None:
@@ -142,7 +146,7 @@ def self_registration_refusal(activity: Activity, now: dt.datetime | None = None
     """
     if not is_open_to_public(activity, now):
         return "registration_closed"
-    if is_full(activity):
+    if is_full(activity, for_public=True):
         return "capacity_full"
     return None
 
