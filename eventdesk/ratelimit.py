@@ -108,6 +108,12 @@ def activity_key() -> str | None:
     return f"activity:{activity_id}" if activity_id is not None else None
 
 
+def credential_key() -> str | None:
+    """The bearer token sent (as a digest): one scanner device or staff member, wherever it is."""
+    header = request.headers.get("Authorization", "")
+    return "credential:" + hashlib.sha256(header.encode()).hexdigest() if header else None
+
+
 def phone_key(typed: str | None) -> str | None:
     """Count by the phone number typed; None (not counted) when it cannot be read."""
     try:

@@ -158,3 +158,46 @@ def test_one_activity_fills_no_faster_than_its_velocity_limit(make_app):
     assert answers[:300] == [201] * 300
     assert answers[300] == 429
     assert register(app, other, "真人", "13812345678", ELSEWHERE).status_code == 201
+
+
+# -- lookups and enrolment ------------------------------------------------------------------------
+
+
+def test_a_scanner_s_lookups_are_limited_per_device_not_per_venue(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        activity = factories.activity()
+        greedy, other = factories.scanner_token(activity), factories.scanner_token(activity)
+        db.session.commit()
+        activity_id = activity.id
+    client = app.test_client()
+
+    def lookup(token, query):
+        return client.get(
+            f"/api/v1/activities/{activity_id}/lookup",
+            query_string={"q": query},
+            headers={"Authorization": f"Bearer {token}"},
+            environ_base=VENUE,
+        ).status_code
+
+    assert [lookup(greedy, f"{n:04d}") for n in range(120)] == [200] * 120
+    assert lookup(greedy, "9999") == 429
+    assert lookup(other, "9999") == 200  # the volunteer beside them, same address
+
+
+def test_an_enrolment_code_is_tried_only_a_few_times(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+
+    def enrol(code, address):
+        return client.post(
+            "/api/v1/scanner/enrol",
+            data=json.dumps({"code": code}),
+            content_type="application/json",
+            environ_base={"REMOTE_ADDR": address},
+        ).status_code
+
+    answers = [enrol("ABCD-EFGH", f"192.0.2.{n}") for n in range(11)]
+    assert 429 not in answers[:10]
+    assert answers[10] == 429
+    assert enrol("ZZZZ-ZZZZ", "192.0.2.99") != 429

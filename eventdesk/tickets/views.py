@@ -102,6 +102,7 @@ def _registration_by_token(token: str) -> Registration | None:
 
 
 @bp.get("/t/<token>")
+@ratelimit.limit("300/minute", methods=("GET",))
 def ticket(token: str):
     """The holder's ticket: the QR code to show at the entrance, and what it admits to."""
     registration = _registration_by_token(token)
