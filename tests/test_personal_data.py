@@ -326,3 +326,24 @@ def test_a_booth_worker_cannot_carry_out_deletions(app):
     assert staff.post_form(f"{listing}/{request_id}", {}, form_url="/manage/").status_code == 403
     with app.app_context():
         assert db.session.scalars(sa.select(Person)).one().anonymised_at is None
+
+
+def test_numbers_held_before_are_masked_and_digested_by_the_migration(make_app, tmp_path):
+    from flask_migrate import upgrade
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'before.db'}", EVENTDESK_ID_KEY="m" * 40)
+    with app.app_context():
+        upgrade(revision="0104_handover")
+        db.session.execute(
+            sa.text(
+                "INSERT INTO person (name, phone, id_number, category, created_at) "
+                "VALUES ('张三', '13800000001', :number, 'general', CURRENT_TIMESTAMP)"
+            ),
+            {"number": VALID_ID},
+        )
+        db.session.commit()
+        upgrade()
+        person = db.session.scalars(sa.select(Person)).one()
+        assert person.id_number_masked == "1101**********002X"
+        assert person.id_number_digest == identity.id_number_digest(VALID_ID)
+        assert full_id_numbers_in_database() == []
