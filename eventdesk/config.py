@@ -105,6 +105,9 @@ def load_config(instance_path: Path) -> dict:
         "EVENTDESK_SERVICE_NAME_EN": os.environ.get("EVENTDESK_SERVICE_NAME_EN", "").strip() or None,
         "EVENTDESK_TRUSTED_PROXIES": int(os.environ.get("EVENTDESK_TRUSTED_PROXIES", "0") or 0),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        # Self-registration proves the phone with a texted code; the backend sends (or logs) it.
+        "EVENTDESK_SMS_VERIFICATION": _flag("EVENTDESK_SMS_VERIFICATION", False),
+        "EVENTDESK_SMS_BACKEND": os.environ.get("EVENTDESK_SMS_BACKEND", "").strip() or "log",
         # Without Redis the database keeps the counters, so that every worker counts together.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
         or redis_url

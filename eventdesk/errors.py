@@ -46,6 +46,7 @@ REASONS = {
     "invalid_phone": _l("Enter an 11-digit mainland mobile number."),
     "invalid_id_number": _l("This ID number is not valid; please check it."),
     "invalid_desk_places": _l("Places kept for the desk must be a whole number, no more than the capacity."),
+    "verification_required": _l("Enter the code texted to this phone (ask for a new one if it has expired)."),
     "invalid_retention": _l("Keep personal data between 30 and 1100 days."),
     "already_anonymised": _l("This person's data has already been removed."),
     "already_carried_out": _l("This deletion has already been carried out."),

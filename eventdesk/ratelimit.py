@@ -146,6 +146,14 @@ def limit(rate: str, *, key: Callable[[], str | None] = client_address, methods:
     return decorator
 
 
+def hit_once(rate: str, scope: str, key: str) -> bool:
+    """Count one request under `scope` and `key` where a decorator does not fit (one branch of a
+    view); whether it is within `rate`."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return True
+    return _hit(parse(rate), scope, key)
+
+
 class Lockout:
     """Failures counted per key (an account, an address); past `rate`, the door stays shut for
     everyone under that key until the window ends, whatever they type then."""

@@ -3,6 +3,8 @@ what is typed as well as on the address, counted together by every worker; a who
 one address registers unhindered."""
 
 import json
+import logging
+import re
 
 import sqlalchemy as sa
 
@@ -201,3 +203,83 @@ def test_an_enrolment_code_is_tried_only_a_few_times(make_app):
     assert 429 not in answers[:10]
     assert answers[10] == 429
     assert enrol("ZZZZ-ZZZZ", "192.0.2.99") != 429
+
+
+# -- phones proven by a texted code -------------------------------------------------------------
+
+
+def texted_code(caplog) -> str:
+    (message,) = [record.getMessage() for record in caplog.records if record.name == "eventdesk.sms"]
+    assert "138****5678" in message
+    return re.search(r"\d{6}", message.split(":", 1)[1]).group(0)
+
+
+def test_with_sms_verification_an_invented_phone_cannot_register(make_app, caplog):
+    caplog.set_level(logging.INFO, logger="eventdesk.sms")
+    app = make_app(EVENTDESK_SMS_VERIFICATION=True)
+    with app.app_context():
+        activity = factories.activity(registration_open=True)
+        db.session.commit()
+        activity_id = activity.id
+    refused = register(app, activity_id, "李秀英", "13812345678")
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["code"] == "verification_required"
+    client = app.test_client()
+    sent = client.post(
+        "/api/v1/phone-verifications",
+        data=json.dumps({"phone": "138 1234 5678"}),
+        content_type="application/json",
+    )
+    assert sent.status_code == 204
+    code = texted_code(caplog)
+
+    def with_code(typed):
+        body = {"name": "李秀英", "phone": "13812345678", "consent": True, "verification_code": typed}
+        return client.post(
+            f"/api/v1/activities/{activity_id}/registrations",
+            data=json.dumps(body),
+            content_type="application/json",
+        )
+
+    wrong = "000000" if code != "000000" else "111111"
+    assert with_code(wrong).status_code == 400
+    assert with_code(code).status_code == 201
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
+
+
+def test_the_registration_page_texts_a_code_and_takes_it(make_app, caplog):
+    caplog.set_level(logging.INFO, logger="eventdesk.sms")
+    app = make_app(EVENTDESK_SMS_VERIFICATION=True)
+    with app.app_context():
+        activity = factories.activity(registration_open=True)
+        db.session.commit()
+        activity_id = activity.id
+    browser = Client(app)
+    url = f"/activities/{activity_id}/register"
+    person = {"name": "李秀英", "phone": "13812345678", "consent": "y"}
+    sent = browser.post_form(url, {**person, "send_code": "1"})
+    assert sent.status_code == 200
+    assert "验证码已发送到您的手机。" in sent.get_data(as_text=True)
+    assert browser.post_form(url, {**person, "verification_code": "x"}).status_code == 400
+    done = browser.post_form(url, {**person, "verification_code": texted_code(caplog)})
+    assert done.status_code == 302
+
+
+def test_without_sms_verification_no_code_is_asked_or_sent(app):
+    assert "verification_code" not in Client(app).get(
+        f"/activities/{factories_activity(app)}/register"
+    ).get_data(as_text=True)
+    response = app.test_client().post(
+        "/api/v1/phone-verifications",
+        data=json.dumps({"phone": "13812345678"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+
+
+def factories_activity(app) -> int:
+    with app.app_context():
+        activity = factories.activity(registration_open=True)
+        db.session.commit()
+        return activity.id

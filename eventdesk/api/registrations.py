@@ -12,7 +12,7 @@ from eventdesk.api.common import json_object
 from eventdesk.core import access
 from eventdesk.core.models import Activity, RegistrationSource
 from eventdesk.core.rawdb import borrowed_connection
-from eventdesk.core.services import registrations
+from eventdesk.core.services import registrations, verification
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 from eventdesk.urls import ticket_url
@@ -79,6 +79,7 @@ def create_registration(activity_id: int):
             village=_text(body, "village", max_length=200),
             consent=consent,
             fields=fields,
+            verification_code=_text(body, "verification_code", max_length=10),
         ),
         source=source,
         actor=actor,
@@ -93,3 +94,15 @@ def create_registration(activity_id: int):
         ),
         201,
     )
+
+
+@bp.post("/phone-verifications")
+@ratelimit.limit("300/minute")
+@ratelimit.limit("3/10minutes", key=_phone_in_body)
+def send_phone_code():
+    """Text a registration code to `{"phone"}` (when self-registration must prove the phone)."""
+    if not verification.required():
+        raise ServiceError("not_found", status=404)
+    verification.send_code(_text(json_object(), "phone", required=True, max_length=40))
+    db.session.commit()
+    return "", 204

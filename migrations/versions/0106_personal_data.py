@@ -1,5 +1,5 @@
 """personal data: ID numbers kept masked and as keyed digests, identity conflicts marked, people
-anonymised, deletion requests, retention per event, audit entries with activity, before and after, rate-limit counters, places kept for the desk
+anonymised, deletion requests, retention per event, audit entries with activity, before and after, rate-limit counters, places kept for the desk, texted phone codes
 
 Revision ID: 0106_personal_data
 Revises: 0104_handover
@@ -121,8 +121,20 @@ def upgrade():
     with op.batch_alter_table("activity", schema=None) as batch_op:
         batch_op.alter_column("desk_places", server_default=None)
 
+    op.create_table(
+        "phone_verification",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("phone_digest", sa.String(length=64), nullable=False),
+        sa.Column("code_digest", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_phone_verification")),
+        sa.UniqueConstraint("phone_digest", name=op.f("uq_phone_verification_phone_digest")),
+    )
+
 
 def downgrade():
+    op.drop_table("phone_verification")
     with op.batch_alter_table("activity", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_activity_desk_places_not_negative"), type_="check")
         batch_op.drop_column("desk_places")

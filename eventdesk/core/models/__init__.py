@@ -4,7 +4,7 @@ from eventdesk.core.models.actions import Action, ActionVoid
 from eventdesk.core.models.audit import AuditLog
 from eventdesk.core.models.base import Base, utcnow
 from eventdesk.core.models.events import Activity, Booth, Event, activity_cooperator
-from eventdesk.core.models.limits import RateLimitCounter
+from eventdesk.core.models.limits import PhoneVerification, RateLimitCounter
 from eventdesk.core.models.people import (
     DeletionRequest,
     Person,
@@ -35,6 +35,7 @@ __all__ = [
     "Event",
     "Person",
     "PersonCategory",
+    "PhoneVerification",
     "RateLimitCounter",
     "Registration",
     "RegistrationSource",

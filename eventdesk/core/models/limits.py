@@ -1,5 +1,7 @@
 """Rate-limit counters kept in the database when there is no Redis, so that every worker and host
-counts together."""
+counts together; codes texted to prove a phone."""
+
+import datetime as dt
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -22,3 +24,15 @@ class RateLimitCounter(Base):
     count: so.Mapped[int]
     #: When the window ends (seconds since the epoch), for clearing old counters.
     expires_at: so.Mapped[int] = so.mapped_column(sa.BigInteger, index=True)
+
+
+class PhoneVerification(Base):
+    """The code last texted to a phone for proving it at registration (digests only)."""
+
+    __tablename__ = "phone_verification"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    phone_digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    code_digest: so.Mapped[str] = so.mapped_column(sa.String(64))
+    expires_at: so.Mapped[dt.datetime]
+    attempts: so.Mapped[int] = so.mapped_column(default=0)

@@ -18,6 +18,7 @@ from eventdesk.core.models import (
     utcnow,
 )
 from eventdesk.core.scans.requests import looks_like_token
+from eventdesk.core.services import verification
 from eventdesk.core.text import clean_line
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
@@ -41,6 +42,8 @@ class RegistrationRequest:
     fields: dict = field(default_factory=dict)
     #: Whether `fields` were typed as text (a form, a spreadsheet) rather than sent as JSON values.
     fields_from_text: bool = False
+    #: The code texted to the phone, when self-registration must prove it (`verification`).
+    verification_code: str | None = None
 
 
 def register(
@@ -65,6 +68,8 @@ def register(
         raise ServiceError("consent_required", field="consent")
     name = identity.normalise_name(request.name)
     phone = identity.normalise_phone(request.phone)
+    if source == RegistrationSource.self_service and verification.required():
+        verification.check_code(phone, request.verification_code, now=now)
     id_number = identity.normalise_id_number(request.id_number)
     village = clean_line(request.village, field="village", max_length=VILLAGE_MAX_LENGTH, required=False)
     category = request.category if request.category in PersonCategory.__members__ else PersonCategory.general
