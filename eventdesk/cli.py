@@ -13,8 +13,8 @@ from flask.cli import AppGroup
 
 from eventdesk.core.database import write_intent
 from eventdesk.core.models import Role
+from eventdesk.core.services import privacy, users
 from eventdesk.core.services import tally as tally_service
-from eventdesk.core.services import users
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 from eventdesk.scanner.cli import scanner_cli
@@ -125,6 +125,24 @@ def demo_load_command(day, force):
         click.echo(line)
 
 
+privacy_cli = AppGroup("privacy", help="Personal data kept no longer than needed.")
+
+
+@privacy_cli.command("anonymise")
+@click.option(
+    "--before",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    required=True,
+    help="Anonymise the people of events that ended before this day.",
+)
+@transactional
+def anonymise_command(day):
+    """Replace the names, phones and ID numbers of past events' people; every count stays."""
+    people = privacy.anonymise_before(day.date())
+    click.echo(f"people anonymised: {people}")
+
+
 def init_app(app: Flask) -> None:
     from eventdesk.backup import backup_cli
     from eventdesk.plan.cli import plan_cli
@@ -134,6 +152,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tally_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(import_cli())
     app.cli.add_command(scanner_cli)
     app.cli.add_command(export_cli)

@@ -39,9 +39,9 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _development_secret(instance_path: Path) -> str:
-    # Generated once so that sessions survive restarts of a development server.
-    key_file = instance_path / "secret_key"
+def _development_secret(instance_path: Path, name: str = "secret_key") -> str:
+    # Generated once so that sessions (and ID-number digests) survive restarts of a development server.
+    key_file = instance_path / name
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(48))
@@ -68,6 +68,16 @@ def load_config(instance_path: Path) -> dict:
         database_url = f"sqlite:///{instance_path / 'eventdesk.db'}"
     if not secret_key:
         secret_key = _development_secret(instance_path)
+    # ID numbers are kept as digests keyed with it; kept out of the database, so that a copy of the
+    # database alone cannot test guessed numbers. Changing it orphans every stored digest.
+    id_key = os.environ.get("EVENTDESK_ID_KEY", "").strip()
+    if production and len(id_key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"EVENTDESK_ID_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters"
+            " when EVENTDESK_ENV=production"
+        )
+    if not id_key:
+        id_key = _development_secret(instance_path, "id_key")
 
     redis_url = os.environ.get("REDIS_URL", "").strip() or None
     # Threads per gunicorn worker (gunicorn.conf.py reads the same variable): every one may
@@ -80,6 +90,7 @@ def load_config(instance_path: Path) -> dict:
     return {
         "EVENTDESK_ENV": env,
         "SECRET_KEY": secret_key,
+        "EVENTDESK_ID_KEY": id_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": threads + 2, "max_overflow": 8},
         # Files units attach to their plans and reports (PDF, Word, Excel, photos).
@@ -94,7 +105,13 @@ def load_config(instance_path: Path) -> dict:
         "EVENTDESK_SERVICE_NAME_EN": os.environ.get("EVENTDESK_SERVICE_NAME_EN", "").strip() or None,
         "EVENTDESK_TRUSTED_PROXIES": int(os.environ.get("EVENTDESK_TRUSTED_PROXIES", "0") or 0),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Self-registration proves the phone with a texted code; the backend sends (or logs) it.
+        "EVENTDESK_SMS_VERIFICATION": _flag("EVENTDESK_SMS_VERIFICATION", False),
+        "EVENTDESK_SMS_BACKEND": os.environ.get("EVENTDESK_SMS_BACKEND", "").strip() or "log",
+        # Without Redis the database keeps the counters, so that every worker counts together.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
+        or redis_url
+        or "database",
         # A batch of 1,000 offline scans is about 250 kB; anything far beyond is not a scanner.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

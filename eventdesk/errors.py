@@ -45,6 +45,12 @@ REASONS = {
     "consent_required": _l("Please agree to how your information will be used."),
     "invalid_phone": _l("Enter an 11-digit mainland mobile number."),
     "invalid_id_number": _l("This ID number is not valid; please check it."),
+    "invalid_desk_places": _l("Places kept for the desk must be a whole number, no more than the capacity."),
+    "verification_required": _l("Enter the code texted to this phone (ask for a new one if it has expired)."),
+    "verification_off": _l("Phones are not checked by text message here: register without a code."),
+    "invalid_retention": _l("Keep personal data between 30 and 1100 days."),
+    "already_anonymised": _l("This person's data has already been removed."),
+    "already_carried_out": _l("This deletion has already been carried out."),
     "invalid_name": _l("Enter a name."),
     "identity_mismatch": _l("This name and phone number are registered with another ID number."),
     # Requests
@@ -120,9 +126,7 @@ REASONS = {
         "skip them and import the rest."
     ),
     "import_no_ticket": _l("Give the ticket code, or the name and phone number."),
-    "import_not_registered": _l(
-        "Nobody with this name and phone number is registered for this activity."
-    ),
+    "import_not_registered": _l("Nobody with this name and phone number is registered for this activity."),
     "import_bad_time": _l("The check-in time could not be read; write it like 2026-10-17 09:30."),
     "import_bad_category": _l(
         "Unknown person category; write 建档立卡贫困户, 低收入人口, 就业困难人员, 残疾人 or 普通群众."

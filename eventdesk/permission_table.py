@@ -42,6 +42,11 @@ RULES: dict[str, Rule] = {
     "tickets.register": public(write=True),
     "tickets.ticket": _TICKET,
     "tickets.ticket_qr": _TICKET,
+    # What is held about a ticket's holder, and their request to delete it.
+    "tickets.my_data": _TICKET,
+    "tickets.request_deletion": Rule(EVERYONE, Scope.ticket, write=True),
+    "tickets.deletion_requests": at_activity(Need.manage, ORGANIZERS),
+    "tickets.carry_out_deletion": at_activity(Need.manage, ORGANIZERS, write=True),
     # Signing in and out, the language.
     "auth.login": _SIGNED_IN_OR_NOT,
     "auth.logout": Rule(STAFF, Scope.own, write=True),
@@ -64,6 +69,7 @@ RULES: dict[str, Rule] = {
     "manage.staff_new": _ACCOUNTS_FORM,
     "manage.staff_edit": _ACCOUNTS_FORM,
     "manage.staff_password": _ACCOUNTS_FORM,
+    "manage.audit_log": Rule(frozenset({Caller.admin}), Scope.city),
     # Activities, booths, imports.
     "manage.home": Rule(STAFF, Scope.reach),
     "manage.activity_list": Rule(STAFF, Scope.reach),
@@ -116,6 +122,7 @@ RULES: dict[str, Rule] = {
     "plan.edit_submission": _UNIT_FORM,
     # The JSON API.
     "api.openapi": public(),
+    "api.send_phone_code": public(write=True),
     "api.enrol": Rule(EVERYONE, Scope.enrolment, write=True),
     "api.list_activities": Rule(STAFF, Scope.reach),
     "api.get_activity": _BEARER_READ,

@@ -1,6 +1,5 @@
 """What every page and API answer shares: error pages, security headers, template helpers."""
 
-
 import psycopg
 import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, make_response, render_template, request, url_for
@@ -209,6 +208,5 @@ def init_app(app: Flask) -> None:
         local_time=local_time,
         mask_name=identity.mask_name,
         mask_phone=identity.mask_phone,
-        mask_id_number=identity.mask_id_number,
         reason=reason_message,
     )

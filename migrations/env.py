@@ -10,7 +10,8 @@ from eventdesk.core.database import write_intent
 from eventdesk.core.models.base import UTCDateTime
 
 config = context.config
-fileConfig(config.config_file_name)
+# Migrations run inside the app too (tests, a first start): its own loggers must keep working.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 target_db = current_app.extensions["migrate"].db

@@ -49,7 +49,7 @@ def test_the_demo_ceremony(app, run_cli):
             sa.select(Registration).where(Registration.activity_id == ceremony.id)
         ).all()
         assert len(tickets) == len(rows)
-        assert all(ticket.person.id_number for ticket in tickets)
+        assert all(ticket.person.id_number_digest for ticket in tickets)
 
         assert tally_service.stored() == tally_service.facts()
         figures = figures_of(ceremony.id)

@@ -5,6 +5,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from eventdesk.core import identity
 from eventdesk.core.models import Person, Registration, TallyCount
 from eventdesk.extensions import db
 from tests.support import factories
@@ -49,7 +50,8 @@ def test_registration_returns_ticket(app, open_activity):
     with app.app_context():
         registration = db.session.get(Registration, body["registration_id"])
         assert registration.person.phone == "13812345678"
-        assert registration.person.id_number == "11010519491231002X"
+        assert registration.person.id_number_masked == "1101**********002X"
+        assert registration.person.id_number_digest == identity.id_number_digest("11010519491231002X")
         assert registration.source == "self"
         assert registration.consent_at is not None
         registered = db.session.scalar(

@@ -104,7 +104,11 @@ def test_registration_leads_to_the_ticket(app, client, activity_id):
     assert set(registration.ticket_code) <= set(TICKET_CODE_ALPHABET)
     with app.app_context():
         person = db.session.get(Person, registration.person_id)
-        assert (person.phone, person.id_number, person.village) == ("13812345678", VALID_ID, "阳光村")
+        assert (person.phone, person.id_number_masked, person.village) == (
+            "13812345678",
+            VALID_ID[:4] + "*" * 10 + VALID_ID[-4:],
+            "阳光村",
+        )
     assert tally(app, activity_id, "registered") == 1
     ticket = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "报名成功" in ticket

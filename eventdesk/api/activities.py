@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import jsonify, request
 
+from eventdesk import ratelimit
 from eventdesk.api import bp
 from eventdesk.api.auth import Principal, authenticate
 from eventdesk.api.common import language, rfc3339
@@ -82,6 +83,8 @@ def get_counts(activity_id: int):
 
 
 @bp.get("/activities/<int:activity_id>/lookup")
+# Far more than a volunteer types, far fewer than trying every name and phone tail.
+@ratelimit.limit("120/minute", key=ratelimit.credential_key, methods=("GET",))
 def lookup(activity_id: int):
     """Find a ticket by name, the last four digits of the phone, or the ticket code; masked results."""
     activity = _caller().activity_for(activity_id)

@@ -11,8 +11,15 @@ from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 
 
+def _code_typed() -> str | None:
+    code = json_object().get("code")
+    return f"code:{code}"[:100] if isinstance(code, str) and code else None
+
+
 @bp.post("/scanner/enrol")
-@ratelimit.limit("30/minute")
+# A morning's volunteers enrol behind one address; one code is tried only a few times.
+@ratelimit.limit("120/minute")
+@ratelimit.limit("10/minute", key=_code_typed)
 def enrol():
     """Exchange `{"code"}` for the device's bearer token (once; the code is then spent).
 
@@ -47,6 +54,8 @@ def enrol():
 def _names(named) -> dict[str, str]:
     """Both languages' names, so that the scanner shows the one of the language it is switched to."""
     return {"zh_Hans": named.name, "en": named.name_en or named.name}
+
+
 def _held_token() -> str | None:
     """The access the phone already holds, if it sent one."""
     try:

@@ -292,6 +292,11 @@ SCHEMAS = {
             "village": {"type": "string"},
             "consent": {"type": "boolean", "const": True},
             "fields": {"type": "object", "description": "the activity kind's own answers"},
+            "verification_code": {
+                "type": "string",
+                "maxLength": 10,
+                "description": "the code texted to the phone, when the installation asks for one",
+            },
         },
     },
     "Registration": {
@@ -548,10 +553,33 @@ PATHS = {
             },
             "responses": {
                 "201": json_content(ref("Registration"), "registered; the ticket"),
-                "400": error_content("bad input"),
+                "400": error_content("bad input, or verification_required"),
                 "403": error_content("registration_closed"),
                 "404": error_content("no such activity"),
                 "409": error_content("already_registered, phone_limit or capacity_full"),
+                "429": error_content("rate_limited"),
+            },
+        }
+    },
+    "/phone-verifications": {
+        "post": {
+            "summary": "Text a registration code to a phone (only when the installation asks for one)",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["phone"],
+                            "properties": {"phone": {"type": "string", "minLength": 1, "maxLength": 40}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "204": {"description": "sent"},
+                "400": error_content("invalid_phone"),
+                "409": error_content("verification_off (phones are not checked by text message here)"),
                 "429": error_content("rate_limited"),
             },
         }

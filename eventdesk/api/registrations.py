@@ -12,7 +12,7 @@ from eventdesk.api.common import json_object
 from eventdesk.core import access
 from eventdesk.core.models import Activity, RegistrationSource
 from eventdesk.core.rawdb import borrowed_connection
-from eventdesk.core.services import registrations
+from eventdesk.core.services import registrations, verification
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 from eventdesk.urls import ticket_url
@@ -30,6 +30,12 @@ def _phone_in_body() -> str | None:
         return None
 
 
+def _anonymous(key) -> str | None:
+    # Staff registering people at the desk (a bearer token, checked by the view) are not held
+    # up by a flood of anonymous registrations.
+    return None if request.headers.get("Authorization") else key()
+
+
 def _text(body: dict, name: str, *, required: bool = False, max_length: int = 200) -> str | None:
     value = body.get(name)
     if value is None and not required:
@@ -40,7 +46,10 @@ def _text(body: dict, name: str, *, required: bool = False, max_length: int = 20
 
 
 @bp.post("/activities/<int:activity_id>/registrations")
-@ratelimit.limit("120/minute")
+# A whole venue shares one address; a flood of invented registrations comes from many.
+@ratelimit.limit("300/minute")
+@ratelimit.limit("500/hour", key=lambda: _anonymous(ratelimit.network_key))
+@ratelimit.limit("300/10minutes", key=lambda: _anonymous(ratelimit.activity_key))
 @ratelimit.limit("10/hour", key=_phone_in_body)
 def create_registration(activity_id: int):
     """Register a person; 201 with the ticket's address, code and token."""
@@ -70,6 +79,7 @@ def create_registration(activity_id: int):
             village=_text(body, "village", max_length=200),
             consent=consent,
             fields=fields,
+            verification_code=_text(body, "verification_code", max_length=10),
         ),
         source=source,
         actor=actor,
@@ -84,3 +94,15 @@ def create_registration(activity_id: int):
         ),
         201,
     )
+
+
+@bp.post("/phone-verifications")
+@ratelimit.limit("300/minute")
+@ratelimit.limit("3/10minutes", key=_phone_in_body)
+def send_phone_code():
+    """Text a registration code to `{"phone"}` (when self-registration must prove the phone)."""
+    if not verification.required():
+        raise ServiceError("verification_off", status=409)
+    verification.send_code(_text(json_object(), "phone", required=True, max_length=40))
+    db.session.commit()
+    return "", 204

@@ -35,6 +35,12 @@ def unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+#: Failed sign-ins before an account (whether it exists or not: nothing tells them apart) is
+#: locked for the rest of the window, and before an address is: a venue's staff share one.
+ACCOUNT_LOCKOUT = ratelimit.Lockout("account", "5/15minutes")
+ADDRESS_LOCKOUT = ratelimit.Lockout("address", "50/15minutes")
+
+
 def _email_or_address() -> str:
     return (request.form.get("email") or "").strip().lower() or request.remote_addr or "-"
 
@@ -50,22 +56,32 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@ratelimit.limit("20/minute")
+@ratelimit.limit("60/minute")
 @ratelimit.limit("10/minute", key=_email_or_address)
 def login():
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = users.authenticate(form.email.data, form.password.data)
-        if user is None:
-            flash(_("Wrong e-mail or password."), "error")
+        account = "account:" + (form.email.data or "").strip().lower()
+        address = ratelimit.client_address()
+        if ACCOUNT_LOCKOUT.is_locked(account) or ADDRESS_LOCKOUT.is_locked(address):
+            flash(_("Too many failed sign-ins: try again in 15 minutes."), "error")
+            status = 429
         else:
-            login_user(user, remember=form.remember.data)
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+            user = users.authenticate(form.email.data, form.password.data)
+            if user is None:
+                db.session.rollback()  # the failures are counted on a connection of their own
+                ACCOUNT_LOCKOUT.failed(account)
+                ADDRESS_LOCKOUT.failed(address)
+                flash(_("Wrong e-mail or password."), "error")
+            else:
+                login_user(user, remember=form.remember.data)
+                db.session.commit()
+                return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.post("/logout")

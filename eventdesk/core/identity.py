@@ -1,7 +1,11 @@
 """Names, mainland mobile numbers and resident ID numbers: normalising, checking, masking."""
 
+import hashlib
+import hmac
 import re
 import unicodedata
+
+from flask import current_app
 
 from eventdesk.errors import ServiceError
 
@@ -74,3 +78,13 @@ def mask_id_number(id_number: str | None) -> str:
     if not id_number:
         return ""
     return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
+
+
+def id_number_digest(id_number: str) -> str:
+    """A keyed hash of a normalised ID number: finds who gave it again without keeping the number.
+
+    The key (``EVENTDESK_ID_KEY``) lives outside the database, so that a copy of the database
+    cannot be searched by trying every plausible number.
+    """
+    key = current_app.config["EVENTDESK_ID_KEY"].encode()
+    return hmac.new(key, id_number.encode(), hashlib.sha256).hexdigest()

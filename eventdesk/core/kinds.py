@@ -239,6 +239,12 @@ class ActivityKind:
     #: kind's services; `context` is ``eventdesk.demo.DemoContext``.
     demo: Callable[[Sequence["Activity"], Any], None] | None = None
 
+    # -- personal data ----------------------------------------------------------------------
+    #: Replaces the personal data the kind keeps in its own tables (a proxy's name, a visitor's
+    #: contact phone, a signature) and leaves its counts: `forget(activity_ids, registration_ids)`,
+    #: everything at those activities when `registration_ids` is None, else only those tickets'.
+    forget: Callable[[Sequence[int], Sequence[int] | None], None] | None = None
+
     def action(self, name: str) -> Action | None:
         for action in self.actions:
             if action.name == name:

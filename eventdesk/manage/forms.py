@@ -27,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from eventdesk.core import access, dates
 from eventdesk.core.kinds import kind_choices
 from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site, User
+from eventdesk.core.models.events import DEFAULT_RETENTION_DAYS
 from eventdesk.extensions import db
 
 # The browser's datetime-local value first, so that the form shows what it reads.
@@ -215,6 +216,12 @@ class EventForm(FlaskForm):
             "The office districts and departments address their reports to, e.g. 市脱贫攻坚办公室."
         ),
     )
+    retention_days = IntegerField(
+        _l("Keep personal data for (days after the last day)"),
+        default=DEFAULT_RETENTION_DAYS,
+        validators=[Optional()],
+        description=_l("Then the administrators are reminded to anonymise the event's people."),
+    )
 
 
 class DistrictForm(FlaskForm):
@@ -290,6 +297,11 @@ class NewActivityForm(FlaskForm):
         _l("Capacity"),
         validators=[Optional()],
         description=_l("Most registrations accepted; leave empty for no limit."),
+    )
+    desk_places = IntegerField(
+        _l("Places kept for the desk"),
+        validators=[Optional()],
+        description=_l("Of the capacity, how many the public cannot take by registering online."),
     )
     registration_open = BooleanField(_l("The public may register themselves"))
     description = TextAreaField(_l("Description for visitors"), validators=[Optional(), Length(max=2000)])

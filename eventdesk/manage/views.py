@@ -20,8 +20,8 @@ from eventdesk.core import access
 from eventdesk.core.access import Need, activity_clause, can_issue_scanners, can_manage_activity, is_city_wide
 from eventdesk.core.calendar import current_event
 from eventdesk.core.kinds import get_kind
-from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site, User
-from eventdesk.core.services import activities, setup, users
+from eventdesk.core.models import Activity, Booth, Department, District, Event, Role, Site, User, utcnow
+from eventdesk.core.services import activities, privacy, setup, users
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 from eventdesk.manage import checklist, forms
@@ -42,6 +42,7 @@ def _navigation():
             "setup": is_city_wide(current_user),
             "sites": access.may_set_up_sites(current_user),
             "staff": access.may_manage_accounts(current_user),
+            "audit": current_user.role == Role.admin,
         }
     }
 
@@ -142,8 +143,14 @@ def home():
         .limit(50)
     ).all()
     steps = checklist.setup_steps(current_user)
+    # Only an admin can run the anonymising command, so only an admin is reminded.
+    retention_due = privacy.retention_due(utcnow().date()) if current_user.role == Role.admin else []
     return render_template(
-        "manage/home.html", activities=reachable, steps=steps, next_step=checklist.next_step(steps)
+        "manage/home.html",
+        activities=reachable,
+        steps=steps,
+        next_step=checklist.next_step(steps),
+        retention_due=retention_due,
     )
 
 

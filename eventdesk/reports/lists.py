@@ -43,7 +43,7 @@ def registration_rows(activity: Activity, _day: dt.date | None):
             "ticket_code": registration.ticket_code,
             "name": person.name,
             "phone": person.phone,
-            "id_number": person.id_number,
+            "id_number": person.id_number_masked,
             "village": person.village,
             "category": label_of(PERSON_CATEGORIES, person.category),
             "source": label_of(REGISTRATION_SOURCES, registration.source),

@@ -12,6 +12,7 @@ from wtforms.fields import DateField
 
 from eventdesk.auth.permissions import activity_page, roles_required
 from eventdesk.comfort import large_type
+from eventdesk.core import audit
 from eventdesk.core.access import Need, can_manage_activity
 from eventdesk.core.models import Activity, Role
 from eventdesk.reports import lists, metrics, public, registry, written
@@ -90,7 +91,6 @@ def tally_file(fmt: str):
 # -- Lists of an activity -----------------------------------------------------------------
 
 
-
 @bp.get("/reports/activities/<int:activity_id>/lists")
 @activity_page(Need.lists)
 def activity_lists(activity: Activity):
@@ -120,6 +120,15 @@ def list_file(activity: Activity, name: str, fmt: str):
     day = requested_day() if export.by_day and request.args.get("date") else None
     sheet: Sheet = lists.list_sheet(export, activity, current_user, day)
     data = xlsx_bytes([sheet]) if fmt == "xlsx" else csv_bytes(sheet)
+    if any(column.personal for column in export.columns) and can_manage_activity(current_user, activity):
+        audit.record_disclosure(
+            "export.personal_data",
+            activity,
+            user=current_user,
+            list=name,
+            format=fmt,
+            day=day and day.isoformat(),
+        )
     suffix = f"-{day.isoformat()}" if day else ""
     # Named in the reader's language, so that a Chinese and an English copy are told apart.
     return _file(data, fmt, f"{export.label}-{activity.id}{suffix}")

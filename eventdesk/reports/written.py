@@ -319,9 +319,7 @@ def _activity_sentences(entry: ActivityFigures, unit: ReportUnit) -> list[str]:
             )
         ]
     else:
-        sentences = [
-            _("Held from %(opens)s to %(closes)s at %(place)s, led by %(lead)s.", **place)
-        ]
+        sentences = [_("Held from %(opens)s to %(closes)s at %(place)s, led by %(lead)s.", **place)]
     sentences.append(_figures_sentence(entry.figures, len(entry.booths)))
     kind = _kind_sentence(entry)
     if kind:

@@ -1,6 +1,5 @@
 """Turning service answers into what a page shows: form errors, judged scans, ticket codes."""
 
-
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l

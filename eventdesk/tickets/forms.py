@@ -30,6 +30,7 @@ _REQUIRED = _l("Please fill this in.")
 _TOO_LONG = _l("This is too long.")
 _NOT_A_CHOICE = _l("Choose one of the options.")
 
+
 class RegistrationForm(FlaskForm):
     """A person registers themselves on their phone."""
 
@@ -60,6 +61,13 @@ class RegistrationForm(FlaskForm):
         render_kw={"maxlength": VILLAGE_MAX_LENGTH},
     )
     consent = BooleanField(_l("I have read the notice above and agree that my information is used this way."))
+    #: Asked only when self-registration must prove the phone (`verification.required`).
+    verification_code = StringField(
+        _l("Code texted to your phone"),
+        filters=_TEXT,
+        validators=[Optional(), Length(max=10, message=_TOO_LONG)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 10},
+    )
 
     def registration_request(self) -> registrations.RegistrationRequest:
         """What was typed, for the registration service to judge."""
@@ -72,6 +80,7 @@ class RegistrationForm(FlaskForm):
             category=(getattr(self, "category", None) and self.category.data) or PersonCategory.general,
             fields=typed_values(self),
             fields_from_text=True,
+            verification_code=self.verification_code.data,
         )
 
 

@@ -130,7 +130,7 @@ def show_registration(activity: Activity, registration_id: int):
         scans=db.session.scalars(queries.scans_of(registration)).all(),
         booths={booth.id: booth for booth in activity.booths},
         scan_id=str(uuid.uuid4()),
-        # Full phone and ID numbers only for those who manage the activity (PIPL: least access).
+        # The full phone only for those who manage the activity (PIPL: least access).
         show_full_identity=can_manage,
         can_manage=can_manage,
         ticket_link=ticket_url(registration.token),

@@ -17,7 +17,7 @@ from eventdesk.core.calendar import current_event
 from eventdesk.core.kinds import get_kind
 from eventdesk.core.models import Activity, Registration, RegistrationSource
 from eventdesk.core.scans.requests import looks_like_token
-from eventdesk.core.services import registrations, tickets
+from eventdesk.core.services import registrations, tickets, verification
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 from eventdesk.tickets import display
@@ -29,6 +29,8 @@ from eventdesk.web import id_arg
 
 bp = Blueprint("tickets", __name__)
 
+#: Texted codes a phone may ask for: a few retries, not a way to spam someone's phone.
+CODES_PER_PHONE = "3/10minutes"
 #: A ticket's QR image only changes if the public address does; a day is plenty.
 QR_MAX_AGE = 24 * 3600
 
@@ -67,7 +69,10 @@ def home():
 
 
 @bp.route("/activities/<int:activity_id>/register", methods=["GET", "POST"])
-@ratelimit.limit("120/minute")
+# A whole venue shares one address; a flood of invented registrations comes from many.
+@ratelimit.limit("300/minute")
+@ratelimit.limit("500/hour", key=ratelimit.network_key)
+@ratelimit.limit("300/10minutes", key=ratelimit.activity_key)
 @ratelimit.limit("10/hour", key=_form_phone)
 def register(activity_id: int):
     """Register oneself for an activity; success leads to the new ticket."""
@@ -75,7 +80,9 @@ def register(activity_id: int):
     form = registration_form(RegistrationForm, activity)
     refusal = registrations.self_registration_refusal(activity)
     status = 200
-    if form.validate_on_submit():
+    if verification.required() and request.form.get("send_code"):
+        status = _send_code(form)
+    elif form.validate_on_submit():
         try:
             registration = registrations.register(
                 activity, form.registration_request(), source=RegistrationSource.self_service
@@ -90,7 +97,36 @@ def register(activity_id: int):
             return redirect(url_for("tickets.ticket", token=registration.token))
     elif form.is_submitted():
         status = 400
-    return render_template("tickets/register.html", activity=activity, form=form, refusal=refusal), status
+    return (
+        render_template(
+            "tickets/register.html",
+            activity=activity,
+            form=form,
+            refusal=refusal,
+            verify_phone=verification.required(),
+        ),
+        status,
+    )
+
+
+def _send_code(form: RegistrationForm) -> int:
+    """Text a code to the phone typed in the form; the form comes back to type it in."""
+    if not _hit_code_limit():
+        form.phone.errors = [*form.phone.errors, ServiceError("rate_limited").message]
+        return 429
+    try:
+        verification.send_code(form.phone.data or "")
+    except ServiceError as error:
+        db.session.rollback()
+        return apply_service_error(form, error)
+    db.session.commit()
+    flash(_("A code has been texted to your phone."), "success")
+    return 200
+
+
+def _hit_code_limit() -> bool:
+    key = ratelimit.phone_key(request.form.get("phone"))
+    return key is None or ratelimit.hit_once(CODES_PER_PHONE, "tickets.send_code", key)
 
 
 def _registration_by_token(token: str) -> Registration | None:
@@ -99,6 +135,7 @@ def _registration_by_token(token: str) -> Registration | None:
 
 
 @bp.get("/t/<token>")
+@ratelimit.limit("300/minute", methods=("GET",))
 def ticket(token: str):
     """The holder's ticket: the QR code to show at the entrance, and what it admits to."""
     registration = _registration_by_token(token)
@@ -155,4 +192,4 @@ def _private(rendered):
     return response
 
 
-from eventdesk.tickets import desk, staff  # noqa: E402, F401  (the staff pages' routes)
+from eventdesk.tickets import desk, personal_data, staff  # noqa: E402, F401  (the staff pages' routes)

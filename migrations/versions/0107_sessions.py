@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0107_sessions'
-down_revision = '0105_english_texts'
+down_revision = '0106_personal_data'
 branch_labels = None
 depends_on = None
 

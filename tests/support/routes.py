@@ -18,6 +18,7 @@ from eventdesk.core.models import (
     Action,
     Activity,
     Booth,
+    DeletionRequest,
     Registration,
     Role,
     Scan,
@@ -124,6 +125,10 @@ def _target(activity: Activity, *, with_kind_values: bool = True) -> Target:
 
     credential, token, code = credentials.issue(activity, label="志愿者小李", booth=booth)
     target.tokens[Caller.scanner] = token
+    # A holder's request to delete their data, for the organizers' page that carries it out.
+    deletion = DeletionRequest(person_id=registration.person_id, registration_id=registration.id)
+    db.session.add(deletion)
+    db.session.flush()
     action = _first(sa.select(Action).where(Action.activity_id == activity.id).order_by(Action.id))
     scan = _first(sa.select(Scan).where(Scan.activity_id == activity.id).order_by(Scan.id))
     target.values = {
@@ -133,6 +138,7 @@ def _target(activity: Activity, *, with_kind_values: bool = True) -> Target:
         "token": registration.token,
         "code": code,
         "credential_id": credential.id,
+        "request_id": deletion.id,
         "action_id": action.id if action else 1,
         "scan_id": scan.id if scan else 1,
         "event_id": activity.event_id,

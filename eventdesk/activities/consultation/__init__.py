@@ -16,6 +16,7 @@ from eventdesk.activities.consultation import (
     lists,
     panels,
     poster_pages,
+    privacy,
     public,
     route_rules,
     stock_pages,
@@ -111,4 +112,5 @@ KIND = ActivityKind(
     lists=lists.LISTS,
     follow_ups=panels.follow_ups,
     demo=demo.load_demo,
+    forget=privacy.forget,
 )

@@ -8,7 +8,17 @@ a receipt is printed. The organizers watch who is present, handed over or absent
 
 from flask_babel import lazy_gettext as _l
 
-from eventdesk.activities.handover import demo, handovers, imports, lists, panels, route_rules, tally, views
+from eventdesk.activities.handover import (
+    demo,
+    handovers,
+    imports,
+    lists,
+    panels,
+    privacy,
+    route_rules,
+    tally,
+    views,
+)
 from eventdesk.activities.handover.reasons import REASONS
 from eventdesk.activities.handover.vocabulary import KIND_NAME, RECIPIENTS
 from eventdesk.core.fields import Field
@@ -60,4 +70,5 @@ KIND = ActivityKind(
     lists=lists.LISTS,
     imports=imports.IMPORTS,
     demo=demo.load_demo,
+    forget=privacy.forget,
 )

@@ -39,7 +39,7 @@ def _household(row: queries.HouseholdRow) -> dict:
         "building": household.building,
         "unit": household.unit,
         "head_name": person.name,
-        "id_number": person.id_number,
+        "id_number": person.id_number_masked,
         "phone": person.phone,
         "members": household.members,
         "programme": label_of(PROGRAMMES, household.programme),

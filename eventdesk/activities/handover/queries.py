@@ -105,7 +105,7 @@ def find(activity: Activity, query: str | None, limit: int = 10) -> list[Househo
         return []
     matches = [registration_matches(text)]
     if _ID_TAIL.fullmatch(text.upper()):
-        matches.append(Person.id_number.endswith(text.upper(), autoescape=True))
+        matches.append(Person.id_number_masked.endswith(text.upper(), autoescape=True))
     return households(activity, sa.or_(*matches))[:limit]
 
 

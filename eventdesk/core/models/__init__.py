@@ -4,7 +4,14 @@ from eventdesk.core.models.actions import Action, ActionVoid
 from eventdesk.core.models.audit import AuditLog
 from eventdesk.core.models.base import Base, utcnow
 from eventdesk.core.models.events import Activity, Booth, Event, activity_cooperator
-from eventdesk.core.models.people import Person, PersonCategory, Registration, RegistrationSource
+from eventdesk.core.models.limits import PhoneVerification, RateLimitCounter
+from eventdesk.core.models.people import (
+    DeletionRequest,
+    Person,
+    PersonCategory,
+    Registration,
+    RegistrationSource,
+)
 from eventdesk.core.models.places import Department, District, Site
 from eventdesk.core.models.scans import BoothVisit, Direction, Scan, ScanKind, ScanResult
 from eventdesk.core.models.staff import ApiToken, Role, ScannerCredential, User, UserScope
@@ -21,12 +28,15 @@ __all__ = [
     "Base",
     "Booth",
     "BoothVisit",
+    "DeletionRequest",
     "Department",
     "Direction",
     "District",
     "Event",
     "Person",
     "PersonCategory",
+    "PhoneVerification",
+    "RateLimitCounter",
     "Registration",
     "RegistrationSource",
     "Role",

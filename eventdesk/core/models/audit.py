@@ -24,5 +24,10 @@ class AuditLog(Base):
     #: What it was done to.
     target_type: so.Mapped[str] = so.mapped_column(sa.String(40))
     target_id: so.Mapped[int | None]
-    #: What changed, without personal data.
+    #: The activity it concerns, when it concerns one: the audit page filters by it.
+    activity_id: so.Mapped[int | None] = so.mapped_column(index=True)
+    #: The changed values as they were, and as they became (personal data masked).
+    before: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
+    after: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
+    #: What else describes the change, without personal data.
     details: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)

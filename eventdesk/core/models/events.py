@@ -25,6 +25,10 @@ activity_cooperator = sa.Table(
 )
 
 
+#: Long enough for follow-ups and the year-end report on the day.
+DEFAULT_RETENTION_DAYS = 180
+
+
 class Event(Archivable, BilingualName, Base):
     """The day or campaign (2026年扶贫日) that activities belong to."""
 
@@ -43,6 +47,9 @@ class Event(Archivable, BilingualName, Base):
     city_name: so.Mapped[str | None] = so.mapped_column(sa.String(50))
     #: Whom districts and departments send their written reports to (市脱贫攻坚办公室).
     report_addressee: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    #: How many days after its last day the personal data of its people is kept (PIPL: no
+    #: longer than needed); then the organizers' home page reminds them to anonymise it.
+    retention_days: so.Mapped[int] = so.mapped_column(default=DEFAULT_RETENTION_DAYS)
     created_at: so.Mapped[CreatedAt]
 
     activities: so.WriteOnlyMapped["Activity"] = so.relationship(back_populates="event")
@@ -63,6 +70,7 @@ class Activity(Archivable, BilingualName, Base):
     __table_args__ = (
         sa.CheckConstraint("closes_at > opens_at", name="hours_ordered"),
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint("desk_places >= 0", name="desk_places_not_negative"),
     )
 
     id: so.Mapped[intpk]
@@ -77,6 +85,10 @@ class Activity(Archivable, BilingualName, Base):
     closes_at: so.Mapped[dt.datetime]
     #: Most registrations accepted; empty means no limit.
     capacity: so.Mapped[int | None]
+    #: Places of `capacity` the public cannot take by registering themselves: kept for the desk
+    #: (staff registering people who came in person), so that a flood of invented registrations
+    #: cannot shut out those who come.
+    desk_places: so.Mapped[int] = so.mapped_column(default=0)
     #: Whether the public may register themselves (staff can always register people).
     registration_open: so.Mapped[bool] = so.mapped_column(default=False)
     #: What visitors are told about the activity.

@@ -36,7 +36,9 @@ class Person(Base):
     __table_args__ = (
         sa.UniqueConstraint("phone", "name"),
         sa.CheckConstraint("length(phone) = 11", name="phone_length"),
-        sa.CheckConstraint("id_number IS NULL OR length(id_number) = 18", name="id_number_length"),
+        sa.CheckConstraint(
+            "id_number_masked IS NULL OR length(id_number_masked) = 18", name="id_number_masked_length"
+        ),
     )
 
     id: so.Mapped[intpk]
@@ -44,13 +46,19 @@ class Person(Base):
     name: so.Mapped[str50]
     #: Mainland mobile number, 11 digits, no country code.
     phone: so.Mapped[str] = so.mapped_column(sa.String(11))
-    #: Resident ID number (GB 11643, check digit verified), only given with consent.
-    id_number: so.Mapped[str | None] = so.mapped_column(sa.String(18))
+    #: Resident ID number (GB 11643, check digit verified, only given with consent), never kept in
+    #: full: its masked form (``1101**********1234``) to show and to find by its last characters …
+    id_number_masked: so.Mapped[str | None] = so.mapped_column(sa.String(18))
+    #: … and its keyed digest (`identity.id_number_digest`) to recognise it when given again.
+    id_number_digest: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
     #: Village or township the person lives in.
     village: so.Mapped[str | None] = so.mapped_column(sa.String(100))
     #: One of `PersonCategory`.
     category: so.Mapped[str] = so.mapped_column(sa.String(30), default=PersonCategory.general)
     created_at: so.Mapped[CreatedAt]
+    #: When name, phone and ID number were replaced (their retention ended, or the person asked):
+    #: the person still counts, but is nobody in particular.
+    anonymised_at: so.Mapped[dt.datetime | None]
 
 
 class Registration(Base):
@@ -86,6 +94,9 @@ class Registration(Base):
     inside: so.Mapped[bool] = so.mapped_column(default=False)
     #: Counted time of the first accepted scan (entrance or booth); empty before check-in.
     checked_in_at: so.Mapped[dt.datetime | None]
+    #: Registered with an ID number other than the one on record for this name and phone: staff
+    #: check the holder's papers at the desk.
+    identity_conflict: so.Mapped[bool] = so.mapped_column(default=False)
     #: The activity kind's metrics this registration adds to when its holder is checked in
     #: (``poor_labourers_present``), space-separated; set from its fields at registration.
     present_metrics: so.Mapped[str | None] = so.mapped_column(sa.String(200))
@@ -96,3 +107,19 @@ class Registration(Base):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class DeletionRequest(Base):
+    """A ticket holder's request that their personal data be deleted, and who carried it out."""
+
+    __tablename__ = "deletion_request"
+
+    id: so.Mapped[intpk]
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("person.id"), index=True)
+    #: The ticket whose page the request was made from: the activity whose organizers carry it out.
+    registration_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("registration.id"), index=True)
+    requested_at: so.Mapped[CreatedAt]
+    carried_out_at: so.Mapped[dt.datetime | None]
+    carried_out_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("staff_user.id"))
+
+    registration: so.Mapped[Registration] = so.relationship()

@@ -15,6 +15,7 @@ will compute them from the facts:
 """
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from eventdesk.core import tally
@@ -132,7 +133,27 @@ def _void(connection, activity, scanner, scan_id, client_scan_id, may_void_any, 
             ),
         )
         tally.write_delta(connection, delta)
+        _audit_void(connection, activity, scanner, target, row[0], now)
     return Correction(scan_id=row[0], voided_scan_id=target.id)
+
+
+def _audit_void(
+    connection: RawConnection, activity, scanner: Scanner, target: _Target, correction_id, now
+) -> None:
+    """The undo in the audit log too, in the same transaction (the check-in path has no ORM session)."""
+    connection.execute(
+        "INSERT INTO audit_log (at, user_id, credential_id, action, target_type, target_id, activity_id, "
+        "before, after, details) VALUES (?, ?, ?, 'scan.voided', 'scan', ?, ?, ?, ?, '{}')",
+        (
+            connection.time_param(now),
+            scanner.user_id,
+            scanner.credential_id,
+            target.id,
+            activity.id,
+            json.dumps({"scan_kind": target.kind, "result": ScanResult.accepted.value}),
+            json.dumps({"voided_by_scan_id": correction_id}),
+        ),
+    )
 
 
 def _load(connection: RawConnection, scan_id: int) -> _Target | None:

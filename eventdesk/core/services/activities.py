@@ -62,6 +62,16 @@ def _clean_hours(event: Event, opens_at, closes_at) -> tuple[dt.datetime, dt.dat
     return opens_at.astimezone(dt.UTC), closes_at.astimezone(dt.UTC)
 
 
+def _clean_desk_places(places: int | None, capacity: int | None) -> int:
+    if places is None:
+        return 0
+    if isinstance(places, bool) or not isinstance(places, int) or places < 0:
+        raise ServiceError("invalid_desk_places", field="desk_places")
+    if places and (capacity is None or places > capacity):
+        raise ServiceError("invalid_desk_places", field="desk_places")
+    return places
+
+
 def _clean_capacity(capacity: int | None) -> int | None:
     if capacity is None:
         return None
@@ -112,6 +122,8 @@ def _activity_values(event: Event, fields: dict, exclude: Activity | None):
             raise ServiceError("name_taken", field="name", status=409)
     with refusals.check():
         values["capacity"] = _clean_capacity(fields["capacity"])
+    with refusals.check():
+        values["desk_places"] = _clean_desk_places(fields["desk_places"], values.get("capacity"))
     for name in ("description", "description_en"):
         with refusals.check():
             values[name] = clean_paragraphs(fields[name], field=name, max_length=DESCRIPTION_MAX_LENGTH)
@@ -142,6 +154,7 @@ def create_activity(
     opens_at: dt.datetime,
     closes_at: dt.datetime,
     capacity: int | None = None,
+    desk_places: int | None = 0,
     registration_open: bool = False,
     description: str | None = "",
     description_en: str | None = "",
@@ -163,6 +176,7 @@ def create_activity(
         "opens_at": opens_at,
         "closes_at": closes_at,
         "capacity": capacity,
+        "desk_places": desk_places,
         "registration_open": registration_open,
         "description": description,
         "description_en": description_en,
@@ -192,6 +206,7 @@ def update_activity(
     registration_open: bool,
     description: str | None,
     description_en: str | None = "",
+    desk_places: int | None = 0,
     actor: User | None = None,
 ) -> list[str]:
     """Change an activity (its event and kind stay); the caller rolls back when it is refused.
@@ -207,6 +222,7 @@ def update_activity(
         "opens_at": opens_at,
         "closes_at": closes_at,
         "capacity": capacity,
+        "desk_places": desk_places,
         "registration_open": registration_open,
         "description": description,
         "description_en": description_en,

@@ -18,6 +18,7 @@ from eventdesk.core.models import (
     utcnow,
 )
 from eventdesk.core.scans.requests import looks_like_token
+from eventdesk.core.services import verification
 from eventdesk.core.text import clean_line
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
@@ -41,6 +42,8 @@ class RegistrationRequest:
     fields: dict = field(default_factory=dict)
     #: Whether `fields` were typed as text (a form, a spreadsheet) rather than sent as JSON values.
     fields_from_text: bool = False
+    #: The code texted to the phone, when self-registration must prove it (`verification`).
+    verification_code: str | None = None
 
 
 def register(
@@ -55,7 +58,8 @@ def register(
 
     :raises ServiceError: ``registration_closed``, ``consent_required``, ``invalid_name``,
         ``invalid_phone``, ``invalid_id_number``, ``invalid_field`` (a kind's field, 422),
-        ``identity_mismatch``, ``already_registered``, ``phone_limit``, ``capacity_full``.
+        ``identity_mismatch`` (an imported row only: elsewhere a conflict is marked for staff),
+        ``already_registered``, ``phone_limit``, ``capacity_full``.
     """
     now = now or utcnow()
     if source == RegistrationSource.self_service and not is_open_to_public(activity, now):
@@ -64,6 +68,8 @@ def register(
         raise ServiceError("consent_required", field="consent")
     name = identity.normalise_name(request.name)
     phone = identity.normalise_phone(request.phone)
+    if source == RegistrationSource.self_service and verification.required():
+        verification.check_code(phone, request.verification_code, now=now)
     id_number = identity.normalise_id_number(request.id_number)
     village = clean_line(request.village, field="village", max_length=VILLAGE_MAX_LENGTH, required=False)
     category = request.category if request.category in PersonCategory.__members__ else PersonCategory.general
@@ -80,12 +86,12 @@ def register(
     # (SQLite already holds its write lock: requests that change things begin IMMEDIATE).
     db.session.execute(sa.select(Activity.id).where(Activity.id == activity.id).with_for_update())
 
-    person = _find_or_add_person(name, phone, id_number, village, category)
+    person, identity_conflict = _find_or_add_person(name, phone, id_number, village, category, source, actor)
     if _registration_of(activity, person) is not None:
         raise ServiceError("already_registered", status=409)
     if _count_on_phone(activity, phone) >= MAX_REGISTRATIONS_PER_PHONE:
         raise ServiceError("phone_limit", status=409, field="phone")
-    if is_full(activity):
+    if is_full(activity, for_public=source == RegistrationSource.self_service):
         raise ServiceError("capacity_full", status=409)
 
     registration = Registration(
@@ -98,6 +104,7 @@ def register(
         present_metrics=" ".join(present_metrics) or None,
         consent_at=now if request.consent else None,
         created_by_id=actor.id if actor else None,
+        identity_conflict=identity_conflict,
     )
     db.session.add(registration)
     try:
@@ -128,9 +135,13 @@ def open_to_public_clause(now: dt.datetime | None = None) -> sa.ColumnElement[bo
     )
 
 
-def is_full(activity: Activity) -> bool:
-    """Whether the activity has taken as many registrations as its capacity allows."""
-    return activity.capacity is not None and _count_registered(activity) >= activity.capacity
+def is_full(activity: Activity, *, for_public: bool = False) -> bool:
+    """Whether the activity has taken as many registrations as its capacity allows (for the
+    public: as many as it allows less the places kept for the desk)."""
+    if activity.capacity is None:
+        return False
+    places = activity.capacity - (activity.desk_places if for_public else 0)
+    return _count_registered(activity) >= places
 
 
 def self_registration_refusal(activity: Activity, now: dt.datetime | None = None) -> str | None:
@@ -140,7 +151,7 @@ def self_registration_refusal(activity: Activity, now: dt.datetime | None = None
     """
     if not is_open_to_public(activity, now):
         return "registration_closed"
-    if is_full(activity):
+    if is_full(activity, for_public=True):
         return "capacity_full"
     return None
 
@@ -161,24 +172,44 @@ def find_by_token(token: str) -> Registration | None:
     return db.session.scalar(sa.select(Registration).where(Registration.token == token))
 
 
-def _find_or_add_person(name, phone, id_number, village, category) -> Person:
+def _find_or_add_person(name, phone, id_number, village, category, source, actor) -> tuple[Person, bool]:
+    """The person at this name and phone (added if new), and whether the ID number given conflicts
+    with the one on record."""
+    digest = identity.id_number_digest(id_number) if id_number else None
     person = db.session.scalar(sa.select(Person).where(Person.phone == phone, Person.name == name))
     if person is None:
-        person = Person(name=name, phone=phone, id_number=id_number, village=village, category=category)
+        person = Person(name=name, phone=phone, village=village, category=category)
+        _hold_id_number(person, id_number, digest)
         db.session.add(person)
         try:
             with db.session.begin_nested():
                 db.session.flush()
         except sa.exc.IntegrityError:
             person = db.session.scalar(sa.select(Person).where(Person.phone == phone, Person.name == name))
-        return person
-    if id_number and person.id_number and person.id_number != id_number:
+        return person, False
+    conflict = bool(digest and person.id_number_digest and person.id_number_digest != digest)
+    if conflict and source == RegistrationSource.imported:
         raise ServiceError("identity_mismatch", status=409, field="id_number")
-    if id_number and not person.id_number:
-        person.id_number = id_number
+    if conflict and source == RegistrationSource.staff:
+        # Staff register with the papers in front of them: their number replaces a claimed one.
+        before = person.id_number_masked
+        _hold_id_number(person, id_number, digest)
+        audit.record(
+            "person.id_number_replaced", person, user=actor, before=before, after=person.id_number_masked
+        )
+        conflict = False
+    if digest and not person.id_number_digest:
+        _hold_id_number(person, id_number, digest)
     if village and not person.village:
         person.village = village
-    return person
+    # A number typed by anyone online never replaces the one on record: whoever typed first would
+    # otherwise lock the real holder out. The registration goes ahead, marked for staff to check.
+    return person, conflict
+
+
+def _hold_id_number(person: Person, id_number: str | None, digest: str | None) -> None:
+    person.id_number_masked = identity.mask_id_number(id_number) or None
+    person.id_number_digest = digest
 
 
 def _registration_of(activity: Activity, person: Person) -> Registration | None:

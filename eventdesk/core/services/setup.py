@@ -62,21 +62,60 @@ def is_taken(model: type[Base], *conditions, exclude: Base | None = None) -> boo
     return db.session.scalar(stmt.limit(1)) is not None
 
 
-def apply_changes(obj: Base, values: dict) -> list[str]:
-    """Set the attributes that differ; the names of those changed, in the order given."""
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    for name in changed:
-        setattr(obj, name, values[name])
-    return changed
+class Changes(list):
+    """The names of the attributes changed, in the order given, with their values before and after
+    (as the audit log keeps them)."""
+
+    def __init__(self, names=(), before=None, after=None):
+        super().__init__(names)
+        self.before = before or {}
+        self.after = after or {}
+
+    def add(self, name: str, before, after) -> None:
+        self.append(name)
+        self.before[name] = before
+        self.after[name] = after
+
+
+def _loggable(value):
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)
+
+
+def apply_changes(obj: Base, values: dict) -> Changes:
+    """Set the attributes that differ; their names, in the order given, and values before and after."""
+    changes = Changes()
+    for name, value in values.items():
+        old = getattr(obj, name)
+        if old != value:
+            changes.add(name, _loggable(old), _loggable(value))
+            setattr(obj, name, value)
+    return changes
 
 
 def record_update(action: str, obj: Base, changed: list[str], actor: User | None) -> None:
     if changed:
         db.session.flush()
-        audit.record(action, obj, user=actor, changed=changed)
+        audit.record(
+            action,
+            obj,
+            user=actor,
+            changed=list(changed),
+            before=getattr(changed, "before", None),
+            after=getattr(changed, "after", None),
+        )
 
 
 # Events ----------------------------------------------------------------------------------
+
+
+#: Personal data is kept at least until follow-ups are done, and at most about three years.
+RETENTION_DAYS_RANGE = (30, 1100)
+
+
+def _clean_retention(days: int) -> int:
+    if not isinstance(days, int) or not RETENTION_DAYS_RANGE[0] <= days <= RETENTION_DAYS_RANGE[1]:
+        raise ServiceError("invalid_retention", field="retention_days")
+    return days
 
 
 @functools.cache
@@ -151,6 +190,7 @@ def create_event(
     ends_on: dt.date,
     city_name: str | None = None,
     report_addressee: str | None = None,
+    retention_days: int | None = None,
     is_demo: bool = False,
     actor: User | None = None,
 ) -> Event:
@@ -160,6 +200,8 @@ def create_event(
         name, name_en, timezone, starts_on, ends_on, city_name, report_addressee, exclude=None
     )
     event = Event(**values, is_demo=is_demo)
+    if retention_days is not None:
+        event.retention_days = _clean_retention(retention_days)
     db.session.add(event)
     db.session.flush()
     audit.record("event.created", event, user=actor)
@@ -176,6 +218,7 @@ def update_event(
     ends_on: dt.date,
     city_name: str | None = None,
     report_addressee: str | None = None,
+    retention_days: int | None = None,
     actor: User | None = None,
 ) -> list[str]:
     """Change an event; its dates must still hold every one of its activities.
@@ -193,6 +236,8 @@ def update_event(
     )
     if outside is not None:
         raise ServiceError("activities_outside_dates", field="starts_on", status=409)
+    if retention_days is not None:
+        values["retention_days"] = _clean_retention(retention_days)
     changed = apply_changes(event, values)
     record_update("event.updated", event, changed, actor)
     return changed

@@ -233,15 +233,33 @@ def update_user(
     other = find_user(email)
     if other is not None and other.id != user.id:
         raise ServiceError("email_taken", field="email", status=409)
+    scopes_before = _scope_names(user)
     changed = apply_changes(user, values)
     if _set_scopes(user, keys):
-        changed.append("scopes")
+        changed.add("scopes", scopes_before, _scope_names(user))
     if {"role", "scopes", "active"} & set(changed):
         end_sessions(user)
     if changed:
         db.session.flush()
-        audit.record("user.updated", user, user=actor, changed=changed)
+        audit.record(
+            "user.updated",
+            user,
+            user=actor,
+            changed=list(changed),
+            before=changed.before,
+            after=changed.after,
+        )
     return changed
+
+
+def _scope_names(user: User) -> list[str]:
+    """The account's scopes as the audit log keeps them: ``district_id=3``."""
+    return sorted(
+        f"{column}={getattr(scope, column)}"
+        for scope in user.scopes
+        for column in _SCOPE_MODELS
+        if getattr(scope, column) is not None
+    )
 
 
 def set_password(user: User, password: str, *, actor: User | None = None) -> None:
