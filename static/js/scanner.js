@@ -368,8 +368,14 @@
     $('count-' + slot + '-label').textContent = label;
   }
 
-  function renderCounts(counts) {
-    if (counts) state.lastCounts = counts;
+  // `askedAt`: when a refresh asked for these counts. An answer to a scan is newer than any
+  // refresh asked before it arrived, so a refresh that answers late is not shown over it.
+  function renderCounts(counts, askedAt) {
+    if (counts) {
+      if (askedAt !== undefined && askedAt < (state.countsAsOf || 0)) return;
+      state.countsAsOf = askedAt !== undefined ? askedAt : Date.now();
+      state.lastCounts = counts;
+    }
     var c = state.lastCounts || {};
     var booth = state.device.booth;
     if (booth) {
@@ -1055,6 +1061,7 @@
   function refreshCounts() {
     if (!state.device) return Promise.resolve();
     lastAttemptAt = Date.now();
+    var askedAt = lastAttemptAt;
     var url = CONFIG.api.activities + '/' + state.device.activity.id + '/counts';
     return api('GET', url, undefined, state.device.token, CONFIG.request_timeout_ms).then(function (res) {
       if (res.status >= 500) {
@@ -1064,7 +1071,7 @@
       } else if (res.ok) {
         setOffline(false);
         resetRetry();
-        renderCounts(res.data);
+        renderCounts(res.data, askedAt);
         if (state.waiting > 0) sync();
       }
     }, function () {
