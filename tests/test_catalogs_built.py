@@ -35,6 +35,7 @@ def _start_in_production(root, tmp_path) -> subprocess.CompletedProcess:
     env.update(
         EVENTDESK_ENV="production",
         SECRET_KEY=STRONG_KEY,
+        EVENTDESK_ID_KEY=STRONG_KEY,
         DATABASE_URL=f"sqlite:///{tmp_path / 'eventdesk.db'}",
         PYTHONPATH=str(root),
     )
