@@ -4,7 +4,7 @@ A kind lives in ``eventdesk/activities/<name>/`` and declares everything it adds
 one `ActivityKind`: labels and reason codes, the fields its registrations carry, the
 actions its booths record, the metrics it feeds to the daily tally, its pages and API,
 its lists, follow-ups, imports and demo data. The app registers each kind's `ActivityKind`
-when it starts (`eventdesk.activities.init_app`); the core, the scanner, the dashboard and
+when it starts (the `init_app` of the package of kinds); the core, the scanner, the dashboard and
 the reports ask this registry and never name a kind.
 """
 
