@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from eventdesk.api.enrolment import ENROLMENTS_PER_ADDRESS_A_MINUTE
 from eventdesk.extensions import db
 from tests.support import PROJECT_ROOT, factories
 from tests.support.remote import EventStream, RemoteClient
@@ -273,12 +274,14 @@ def test_a_live_count_stream_delivers_events_through_the_proxy(proxy, venue):
 
 
 def _enrol(client: RemoteClient, **headers):
-    return client.post_json("/api/v1/scanner/enrol", {"code": "no-such-code"}, **headers)
+    # A code of its own each time: one code tried again is limited on its own, whoever sends it.
+    return client.post_json("/api/v1/scanner/enrol", {"code": f"no-such-code-{uuid.uuid4().hex}"}, **headers)
 
 
 def test_rate_limits_count_the_client_the_proxy_saw_and_not_one_it_claims_to_be(proxy):
     crowded, other = _another_client_address(), _another_client_address()
-    statuses = [_enrol(proxy.client(source_ip=crowded)).status for _ in range(30)]
+    allowed = ENROLMENTS_PER_ADDRESS_A_MINUTE
+    statuses = [_enrol(proxy.client(source_ip=crowded)).status for _ in range(allowed)]
     assert 429 not in statuses
     assert _enrol(proxy.client(source_ip=crowded)).status == 429
     # Another client (as nginx saw it) has its own allowance, even claiming to be the first.
@@ -290,6 +293,9 @@ def test_without_trusted_proxies_a_forwarded_address_is_not_believed(live_server
     _require_redis()
     server = live_server(workers=2, REDIS_URL=REDIS_URL, RATELIMIT_ENABLED="true")
     client = RemoteClient(server.url, source_ip=_another_client_address())
-    statuses = [_enrol(client, **{"X-Forwarded-For": _another_client_address()}).status for _ in range(31)]
-    assert 429 not in statuses[:30]
-    assert statuses[30] == 429
+    allowed = ENROLMENTS_PER_ADDRESS_A_MINUTE
+    forged = [
+        _enrol(client, **{"X-Forwarded-For": _another_client_address()}).status for _ in range(allowed + 1)
+    ]
+    assert 429 not in forged[:allowed]
+    assert forged[allowed] == 429

@@ -16,9 +16,12 @@ def _code_typed() -> str | None:
     return f"code:{code}"[:100] if isinstance(code, str) and code else None
 
 
+#: A morning's volunteers enrol behind one address; one code is tried only a few times.
+ENROLMENTS_PER_ADDRESS_A_MINUTE = 120
+
+
 @bp.post("/scanner/enrol")
-# A morning's volunteers enrol behind one address; one code is tried only a few times.
-@ratelimit.limit("120/minute")
+@ratelimit.limit(f"{ENROLMENTS_PER_ADDRESS_A_MINUTE}/minute")
 @ratelimit.limit("10/minute", key=_code_typed)
 def enrol():
     """Exchange `{"code"}` for the device's bearer token (once; the code is then spent).
