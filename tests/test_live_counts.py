@@ -9,40 +9,9 @@ import pytest
 
 from eventdesk.extensions import db
 from tests.support import factories
+from tests.support.remote import EventStream
 
 pytestmark = pytest.mark.server
-
-
-class EventStream:
-    """A raw server-sent-events reader."""
-
-    def __init__(self, base_url: str, path: str, headers: dict):
-        host, port = base_url.removeprefix("http://").split(":")
-        self.connection = http.client.HTTPConnection(host, int(port), timeout=10)
-        self.connection.request("GET", path, headers={"Accept": "text/event-stream", **headers})
-        self.response = self.connection.getresponse()
-
-    def next_event(self, deadline: float) -> tuple[str, dict] | None:
-        name, data = None, []
-        while time.monotonic() < deadline:
-            self.connection.sock.settimeout(max(0.05, deadline - time.monotonic()))
-            try:
-                line = self.response.fp.readline().decode("utf-8")
-            except TimeoutError:
-                return None
-            if not line:
-                return None
-            line = line.rstrip("\n")
-            if line.startswith("event:"):
-                name = line.split(":", 1)[1].strip()
-            elif line.startswith("data:"):
-                data.append(line.split(":", 1)[1].strip())
-            elif line == "" and name:
-                return name, json.loads("".join(data))
-        return None
-
-    def close(self):
-        self.connection.close()
 
 
 def _post(base_url, path, token, body):
