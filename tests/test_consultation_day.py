@@ -3,7 +3,6 @@ consultations, follow-ups, hand-outs and answers sent out of order (with the dev
 refusals, and voids of all three; the fed tally equals a ground truth written out plainly
 here, and `flask tally rebuild` gives it again."""
 
-import datetime as dt
 import random
 from collections import Counter
 from zoneinfo import ZoneInfo
@@ -12,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from eventdesk.activities.consultation.models import Material
-from eventdesk.core.models import utcnow
 from eventdesk.core.services import tally as tally_service
 from eventdesk.extensions import db
 from tests.support.api import Api
 from tests.support.consultation import DEPARTMENTS, add_visitor, answer, build_fair, consult, handout, void
+from tests.support.scripted import night_across_midnight
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TOPICS = (
@@ -85,18 +84,10 @@ class Truth:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_consultation_fair_night_across_midnight(app, seed):
     rng = random.Random(seed)
-    now = utcnow()
-    midnight = dt.datetime.combine(now.astimezone(SHANGHAI).date(), dt.time(), tzinfo=SHANGHAI)
-    fair = build_fair(
-        app,
-        days=(midnight.date() - dt.timedelta(days=1), midnight.date()),
-        opens_at=midnight - dt.timedelta(hours=2),
-        closes_at=midnight + dt.timedelta(hours=2),
-    )
+    night = night_across_midnight(rng)
+    moments = night.moments
+    fair = build_fair(app, **night.activity_options)
     truth = Truth(fair)
-    moments = [midnight - dt.timedelta(minutes=1), midnight + dt.timedelta(minutes=1)]
-    moments += [midnight - dt.timedelta(minutes=rng.randint(2, 110)) for _ in range(4)]
-    moments = [m for m in moments if m <= now + dt.timedelta(minutes=4)]
     departments = list(DEPARTMENTS)
     scanner, organizer = Api(app, fair.scanner), Api(app, fair.organizer)
 

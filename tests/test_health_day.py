@@ -3,7 +3,6 @@ at three stations out of order (with the devices' times), refusals (the same ser
 service the station does not offer), referrals, and voids; the fed tally equals a ground truth
 written out plainly here, and `flask tally rebuild` gives it again."""
 
-import datetime as dt
 import random
 from collections import Counter
 from zoneinfo import ZoneInfo
@@ -15,6 +14,7 @@ from eventdesk.core.services import tally as tally_service
 from eventdesk.extensions import db
 from tests.support.api import Api
 from tests.support.health import STATIONS, add_resident, build_day, serve, void
+from tests.support.scripted import night_across_midnight
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -58,18 +58,10 @@ class Truth:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_health_day_across_midnight(app, seed):
     rng = random.Random(seed)
-    now = utcnow()
-    midnight = dt.datetime.combine(now.astimezone(SHANGHAI).date(), dt.time(), tzinfo=SHANGHAI)
-    day = build_day(
-        app,
-        days=(midnight.date() - dt.timedelta(days=1), midnight.date()),
-        opens_at=midnight - dt.timedelta(hours=2),
-        closes_at=midnight + dt.timedelta(hours=2),
-    )
+    night = night_across_midnight(rng)
+    moments = night.moments
+    day = build_day(app, **night.activity_options)
     truth = Truth(day)
-    moments = [midnight - dt.timedelta(minutes=1), midnight + dt.timedelta(minutes=1)]
-    moments += [midnight - dt.timedelta(minutes=rng.randint(2, 110)) for _ in range(4)]
-    moments = [m for m in moments if m <= now + dt.timedelta(minutes=4)]
     offered = {code: station for station, codes in STATIONS.items() for code in codes}
     scanner, organizer = Api(app, day.scanner), Api(app, day.organizer)
 

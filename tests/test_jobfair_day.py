@@ -2,7 +2,6 @@
 sent out of order (with the devices' times), refusals, and voids of both; the fed tally equals
 a ground truth written out plainly here, and `flask tally rebuild` gives it again."""
 
-import datetime as dt
 import random
 from collections import Counter
 from zoneinfo import ZoneInfo
@@ -11,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from eventdesk.activities.jobfair.models import Posting
-from eventdesk.core.models import utcnow
 from eventdesk.core.services import tally as tally_service
 from eventdesk.extensions import db
 from tests.support.api import Api, new_id
 from tests.support.jobfair import add_seeker, build_fair
+from tests.support.scripted import night_across_midnight
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 STANDS = {
@@ -81,19 +80,10 @@ class Truth:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_job_fair_night_across_midnight(app, seed):
     rng = random.Random(seed)
-    now = utcnow()
-    midnight = dt.datetime.combine(now.astimezone(SHANGHAI).date(), dt.time(), tzinfo=SHANGHAI)
-    fair = build_fair(
-        app,
-        STANDS,
-        days=(midnight.date() - dt.timedelta(days=1), midnight.date()),
-        opens_at=midnight - dt.timedelta(hours=2),
-        closes_at=midnight + dt.timedelta(hours=2),
-    )
+    night = night_across_midnight(rng)
+    moments = night.moments
+    fair = build_fair(app, STANDS, **night.activity_options)
     truth = Truth(fair)
-    moments = [midnight - dt.timedelta(minutes=1), midnight + dt.timedelta(minutes=1)]
-    moments += [midnight - dt.timedelta(minutes=rng.randint(2, 110)) for _ in range(4)]
-    moments = [m for m in moments if m <= now + dt.timedelta(minutes=4)]
     stands = list(STANDS)
     postings = {title: employer for employer, spec in STANDS.items() for title in spec[2]}
     scanner, organizer = Api(app, fair.scanner), Api(app, fair.organizer)

@@ -1,12 +1,19 @@
 """A scripted day of scans through the API, with the figures the scan rules imply, and a kind
-that feeds figures of its own: shared by the tally, export, report and public-page tests."""
+that feeds figures of its own: shared by the tally, export, report and public-page tests; and
+the night across midnight the kinds' scripted days run in."""
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from eventdesk.core.kinds import ActivityKind, Metric
+from eventdesk.core.models import utcnow
 from eventdesk.extensions import db
 from tests.support import factories
 from tests.support.api import Api
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 #: A kind that feeds figures of its own, to show that reports ask the registry for them.
 TEST_KIND = ActivityKind(
@@ -100,3 +107,34 @@ def scripted_day(app) -> dict:
         },
     }  # fmt: skip
     return ids
+
+
+@dataclass(frozen=True)
+class Night:
+    """A scripted night across Asia/Shanghai midnight: an event of the day before and the day
+    itself, an activity open two hours either side, and the moments its scans and actions are
+    dated (a minute either side of midnight, and others before it; none far in the future)."""
+
+    midnight: dt.datetime
+    days: tuple[dt.date, dt.date]
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    moments: list[dt.datetime]
+
+    @property
+    def activity_options(self) -> dict:
+        return {"days": self.days, "opens_at": self.opens_at, "closes_at": self.closes_at}
+
+
+def night_across_midnight(rng) -> Night:
+    now = utcnow()
+    midnight = dt.datetime.combine(now.astimezone(SHANGHAI).date(), dt.time(), tzinfo=SHANGHAI)
+    moments = [midnight - dt.timedelta(minutes=1), midnight + dt.timedelta(minutes=1)]
+    moments += [midnight - dt.timedelta(minutes=rng.randint(2, 110)) for _ in range(4)]
+    return Night(
+        midnight=midnight,
+        days=(midnight.date() - dt.timedelta(days=1), midnight.date()),
+        opens_at=midnight - dt.timedelta(hours=2),
+        closes_at=midnight + dt.timedelta(hours=2),
+        moments=[moment for moment in moments if moment <= now + dt.timedelta(minutes=4)],
+    )
