@@ -52,6 +52,43 @@ def test_batch_is_judged_in_order(api, setup):
     assert body["counts"]["inside"] == 0
 
 
+def test_batch_interleaving_tickets_entrance_and_booth_keeps_each_tickets_order(app, api, setup):
+    a, b, c = setup["tokens"][:3]
+    booth = setup["booth"]
+    scans = [
+        item(a),
+        item(b, booth_id=booth),
+        item(a),
+        item(a, direction="out"),
+        item(b),
+        item(b, booth_id=booth),
+        item(a),
+        item(c),
+        item(c, direction="out"),
+        item(c, direction="out"),
+    ]
+    body = api.post("/scans/batch", {"scans": scans}).get_json()
+    assert [(r["result"], r["reason"]) for r in body["results"]] == [
+        ("accepted", None),
+        ("accepted", None),
+        ("duplicate", "already_in"),
+        ("accepted", None),
+        ("accepted", None),
+        ("duplicate", "already_visited"),
+        ("accepted", None),
+        ("accepted", None),
+        ("accepted", None),
+        ("duplicate", "not_inside"),
+    ]
+    # A duplicate names the accepted scan of the same batch before it.
+    assert body["results"][2]["first_seen"]["device"]
+    assert body["results"][5]["first_seen"]["device"]
+    counts = body["counts"]
+    assert (counts["checked_in"], counts["inside"], counts["duplicates"]) == (3, 2, 3)
+    assert counts["booths"][0]["visits"] == 1
+    assert len(scan_rows(app)) == len(scans)
+
+
 def test_batch_replayed_twice_counts_once(app, api, setup):
     scans = [item(token) for token in setup["tokens"]]
     first = api.post("/scans/batch", {"scans": scans}).get_json()

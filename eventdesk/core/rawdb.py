@@ -21,6 +21,8 @@ from eventdesk.core.database import sqlite_writer_queue
 from eventdesk.extensions import db
 
 IntegrityErrors = (sqlite3.IntegrityError, psycopg.IntegrityError)
+#: A transaction that ended in one of these changed nothing and can be run again as it was.
+RetryableErrors = (*IntegrityErrors, psycopg.errors.DeadlockDetected)
 
 
 class RawConnection:
@@ -81,6 +83,24 @@ class RawConnection:
             return cursor.fetchall()
         finally:
             cursor.close()
+
+    def write_together(self, returning: tuple[str, Sequence], others: Sequence[tuple[str, Sequence]]) -> list:
+        """Run a write whose ``RETURNING`` rows are wanted and other writes that answer nothing;
+        returns the first one's rows.
+
+        On PostgreSQL they travel as one statement (the others as data-modifying ``WITH``
+        parts, each run exactly once): one round trip instead of one per write. None of them
+        may read what another writes. SQLite, in-process, runs them one after the other.
+        """
+        if self.sqlite or not others:
+            rows = self.all(*returning)
+            for statement, params in others:
+                self.execute(statement, params)
+            return rows
+        parts = [returning, *others]
+        statement = "WITH " + ", ".join(f"w{index} AS ({sql})" for index, (sql, _params) in enumerate(parts))
+        params = [value for _sql, part_params in parts for value in part_params]
+        return self.all(statement + " SELECT * FROM w0", params)  # noqa: S608 (the callers' own statements)
 
     def placeholders(self, count: int) -> str:
         return ", ".join("?" * count)

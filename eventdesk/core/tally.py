@@ -95,7 +95,14 @@ def arrival_slot(moment: dt.datetime) -> dt.datetime:
 
 
 def write_delta(connection: RawConnection, delta: TallyDelta) -> None:
-    """Add `delta` to the tally, in the caller's transaction.
+    """Add `delta` to the tally, in the caller's transaction."""
+    for statement, params in delta_statements(connection, delta):
+        connection.execute(statement, params)
+
+
+def delta_statements(connection: RawConnection, delta: TallyDelta) -> list[tuple[str, list]]:
+    """The statements that add `delta` to the tally (none when it adds nothing), for a caller
+    that sends them together with its own writes.
 
     Rows go in sorted order so that two PostgreSQL writers on the same shard lock them in
     the same order and can never deadlock.
@@ -103,20 +110,22 @@ def write_delta(connection: RawConnection, delta: TallyDelta) -> None:
     if connection.session is not None:
         news.touched(connection.session, delta.activity_ids)
     shard = secrets.randbelow(POSTGRES_SHARDS) if not connection.sqlite else 0
+    statements = []
     changes = sorted((key, amount) for key, amount in delta.figures.items() if amount)
     if changes:
         params: list = []
         for (day, activity_id, booth_id, metric), amount in changes:
             params += [connection.date_param(day), activity_id, booth_id, metric, shard, amount]
         rows = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(changes))
-        connection.execute(_UPSERT.format(rows=rows), params)
+        statements.append((_UPSERT.format(rows=rows), params))
     arrivals = sorted((key, amount) for key, amount in delta.arrivals.items() if amount)
     if arrivals:
         params = []
         for (activity_id, slot), amount in arrivals:
             params += [activity_id, connection.time_param(slot), shard, amount]
         rows = ", ".join(["(?, ?, ?, ?)"] * len(arrivals))
-        connection.execute(_UPSERT_ARRIVALS.format(rows=rows), params)
+        statements.append((_UPSERT_ARRIVALS.format(rows=rows), params))
+    return statements
 
 
 def feed(changes: Iterable[tuple[TallyKey, int]], *, session=None) -> None:

@@ -24,10 +24,11 @@ PostgreSQL alike. The scan row and the tally change go in the same transaction.
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from eventdesk.core import tally
 from eventdesk.core.models import Direction, ScanKind, ScanResult, utcnow
-from eventdesk.core.rawdb import IntegrityErrors, RawConnection
+from eventdesk.core.rawdb import RawConnection, RetryableErrors
 from eventdesk.core.scans.model import ActivityInfo, Scanner, ScanOutcome, TicketInfo
 from eventdesk.core.scans.requests import ScanRequest, looks_like_token
 
@@ -53,11 +54,17 @@ _INSERT_SCANS = (
     "received_at, counted_at, local_day) VALUES {rows} RETURNING client_scan_id, id"
 )
 _SCAN_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_ALREADY_VISITED = (ScanResult.duplicate, "already_visited")
 _FIRST_ACCEPTED = (
     "SELECT s.counted_at, s.device FROM scan s WHERE s.registration_id = ? AND s.activity_id = ? "
     "AND s.kind = 'ticket' AND s.result = 'accepted' AND {where} "
     "AND NOT EXISTS (SELECT 1 FROM scan v WHERE v.voids_scan_id = s.id) ORDER BY s.id LIMIT 1"
 )
+
+
+def _reused() -> ScanOutcome:
+    """The answer to a client scan id used before for a different scan: nothing is stored."""
+    return ScanOutcome(ScanResult.rejected, "client_scan_id_reused", conflict=True)
 
 
 def counted_time(scanned_at: dt.datetime | None, received_at: dt.datetime) -> dt.datetime:
@@ -124,6 +131,32 @@ def first_accepted(
             (registration_id, activity_id, booth_id, connection.date_param(day)),
         )
     return (connection.time_value(row[0]), row[1]) if row else None
+
+
+@dataclass(eq=False)
+class _Fresh:
+    """A scan of this chunk not stored before, while it is judged."""
+
+    request: ScanRequest
+    booth_id: int | None
+    counted_at: dt.datetime
+    day: dt.date
+    ticket: TicketInfo | None
+    verdict: tuple[str, str | None] | None = None
+    outcome: ScanOutcome | None = None
+
+    @property
+    def registration_id(self) -> int:
+        return self.ticket.registration_id
+
+    @property
+    def entering(self) -> bool:
+        return self.request.direction == Direction.entry
+
+    @property
+    def checks_in(self) -> bool:
+        """Whether accepting it checks its holder in: entering, or a visit to a booth."""
+        return self.booth_id is not None or self.entering
 
 
 class _Judge:
@@ -195,7 +228,7 @@ class _Judge:
 
     def chunk(self, requests: Sequence[ScanRequest]) -> list[ScanOutcome]:
         if self.dry_run:
-            return [self.judge(request, tally.TallyDelta()) for request in requests]
+            return [self.judge(request) for request in requests]
         for attempt in range(MAX_ATTEMPTS):
             # A single live scan is almost never a replay: it skips the look-up, and the
             # unique scan id sends the rare replay round again, to be found the second time.
@@ -203,7 +236,7 @@ class _Judge:
             try:
                 with self.db.write_transaction():
                     return self._judge_and_store(requests, look_up_stored=look_up)
-            except IntegrityErrors:
+            except RetryableErrors:
                 if not self.db.owned or attempt == MAX_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
@@ -211,37 +244,47 @@ class _Judge:
     def _judge_and_store(self, requests: Sequence[ScanRequest], *, look_up_stored: bool) -> list[ScanOutcome]:
         self.unwritten = []  # a chunk judged again after a conflict starts afresh
         stored = self._stored_scans([r.client_scan_id for r in requests]) if look_up_stored else {}
-        judged: dict[str, tuple[ScanRequest, ScanOutcome]] = {}
         delta = tally.TallyDelta()
-        outcomes = []
+        # Each request is a fresh scan (judged here), a replay of a stored one, or a repeat of
+        # an earlier request of this chunk (answered as that one once it is judged).
+        fresh: list[_Fresh] = []
+        answers: list[_Fresh | ScanOutcome] = []
+        first_by_id: dict[str, tuple[ScanRequest, _Fresh | ScanOutcome]] = {}
         for request in requests:
-            earlier = judged.get(request.client_scan_id)
+            earlier = first_by_id.get(request.client_scan_id)
             if earlier is not None:
-                same = earlier[0].fingerprint == request.fingerprint and not earlier[1].conflict
-                outcome = (
-                    earlier[1]
-                    if same
-                    else ScanOutcome(ScanResult.rejected, "client_scan_id_reused", conflict=True)
-                )
+                same = earlier[0].fingerprint == request.fingerprint
+                if isinstance(earlier[1], ScanOutcome):
+                    same = same and not earlier[1].conflict
+                answer = earlier[1] if same else _reused()
             elif request.client_scan_id in stored:
-                outcome = self._replay(request, stored[request.client_scan_id])
+                answer = self._replay(request, stored[request.client_scan_id])
             else:
-                outcome = self.judge(request, delta)
-            judged.setdefault(request.client_scan_id, (request, outcome))
-            outcomes.append(outcome)
-        self._write_scans()
-        tally.write_delta(self.db, delta)
-        return outcomes
+                answer = self._prepare(request, delta)
+                fresh.append(answer)
+            first_by_id.setdefault(request.client_scan_id, (request, answer))
+            answers.append(answer)
+        self._write_conditionally([item for item in fresh if item.verdict is None], delta)
+        for item in fresh:
+            item.outcome = ScanOutcome(*item.verdict, ticket=item.ticket)
+            self._store(item.request, item.outcome, item.booth_id, item.counted_at, item.day, delta)
+            self._explain(item.outcome, item.booth_id, item.day)
+        self._write_scans(tally.delta_statements(self.db, delta))
+        return [answer.outcome if isinstance(answer, _Fresh) else answer for answer in answers]
 
-    def _write_scans(self) -> None:
-        """Write the judged scan rows and give each outcome its scan id."""
+    def _write_scans(self, along: Sequence[tuple[str, list]] = ()) -> None:
+        """Write the judged scan rows, and the writes `along` with them, and give each outcome
+        its scan id."""
         if not self.unwritten:
+            for statement, params in along:
+                self.db.execute(statement, params)
             return
         by_client_id = {params[0]: outcome for outcome, params in self.unwritten}
         rows = ", ".join([_SCAN_ROW] * len(self.unwritten))
         params = [value for _outcome, row in self.unwritten for value in row]
         self.unwritten = []
-        for client_scan_id, scan_id in self.db.all(_INSERT_SCANS.format(rows=rows), params):
+        inserted = self.db.write_together((_INSERT_SCANS.format(rows=rows), params), along)
+        for client_scan_id, scan_id in inserted:
             by_client_id[client_scan_id].scan_id = scan_id
 
     def _stored_scans(self, client_scan_ids: list[str]) -> dict[str, tuple]:
@@ -255,7 +298,7 @@ class _Judge:
     def _replay(self, request: ScanRequest, stored: tuple) -> ScanOutcome:
         scan_id, fingerprint, activity_id, result, reason, booth_id, local_day = stored
         if fingerprint != request.fingerprint or activity_id != self.activity.id:
-            return ScanOutcome(ScanResult.rejected, "client_scan_id_reused", conflict=True)
+            return _reused()
         outcome = ScanOutcome(result, reason, scan_id=scan_id, ticket=self.ticket_for(request))
         self._explain(outcome, booth_id, self.db.date_value(local_day))
         return outcome
@@ -268,13 +311,33 @@ class _Judge:
         if outcome.reason == "wrong_activity":
             outcome.expected_activity = (ticket.activity_id, ticket.activity_name, ticket.activity_name_en)
         if outcome.result == ScanResult.duplicate:
-            self._write_scans()  # the accepted scan it duplicates may be earlier in this chunk
+            if any(earlier.result == ScanResult.accepted for earlier, _row in self.unwritten):
+                self._write_scans()  # the accepted scan it duplicates may be earlier in this chunk
             seen = first_accepted(self.db, ticket.registration_id, self.activity.id, booth_id, day)
             if seen:
                 outcome.first_seen_at, outcome.first_seen_device = seen
 
-    def judge(self, request: ScanRequest, delta: tally.TallyDelta) -> ScanOutcome:
-        """Judge one scan that has not been stored before; store it unless dry-running."""
+    def judge(self, request: ScanRequest) -> ScanOutcome:
+        """Judge one scan against the current state, writing nothing (``dry_run``)."""
+        item = self._prepare(request, tally.TallyDelta())
+        if item.verdict is None:
+            if item.booth_id is None:
+                inside = self._is_inside(item.ticket.registration_id)
+                changed = inside != (request.direction == Direction.entry)
+                item.verdict = self._entrance_verdict(item, changed, revoked=False)
+            else:
+                changed = not self.db.one(
+                    "SELECT 1 FROM booth_visit WHERE registration_id = ? AND booth_id = ? AND local_day = ?",
+                    (item.ticket.registration_id, item.booth_id, self.db.date_param(item.day)),
+                )
+                item.verdict = (ScanResult.accepted, None) if changed else _ALREADY_VISITED
+        outcome = ScanOutcome(*item.verdict, ticket=item.ticket)
+        self._explain(outcome, item.booth_id, item.day)
+        return outcome
+
+    def _prepare(self, request: ScanRequest, delta: tally.TallyDelta) -> "_Fresh":
+        """Everything about a fresh scan that needs no write: where and when it counts, its
+        ticket, and its verdict unless that rests on a conditional write (`verdict` None)."""
         booth_id = request.booth_id
         if self.scanner.booth_id is not None and booth_id is None:
             booth_id = self.scanner.booth_id
@@ -284,14 +347,12 @@ class _Judge:
             counted_at = counted_time(request.scanned_at, self.now)
         day = counted_at.astimezone(self.activity.zone).date()
         ticket = self.ticket_for(request) if request.kind == ScanKind.ticket else None
-        verdict = self._verdict(request, ticket, booth_id, counted_at, day, delta)
-        outcome = ScanOutcome(*verdict, ticket=ticket)
-        if not self.dry_run:
-            self._store(request, outcome, booth_id, counted_at, day, delta)
-        self._explain(outcome, booth_id, day)
-        return outcome
+        item = _Fresh(request, booth_id, counted_at, day, ticket)
+        item.verdict = self._plain_verdict(item, delta)
+        return item
 
-    def _verdict(self, request, ticket, booth_id, counted_at, day, delta) -> tuple[str, str | None]:
+    def _plain_verdict(self, item: "_Fresh", delta) -> tuple[str, str | None] | None:
+        request, ticket, booth_id = item.request, item.ticket, item.booth_id
         rejected = ScanResult.rejected
         if self.scanner.booth_id is not None and booth_id != self.scanner.booth_id:
             return rejected, "wrong_booth"
@@ -306,76 +367,126 @@ class _Judge:
                 return rejected, "wrong_activity"
             if ticket.revoked:
                 return rejected, "revoked"
-        if self.scanner.expires_at is not None and counted_at >= self.scanner.expires_at:
+        if self.scanner.expires_at is not None and item.counted_at >= self.scanner.expires_at:
             return rejected, "credential_expired"
-        if not self.activity.opens_at <= counted_at < self.activity.closes_at:
+        if not self.activity.opens_at <= item.counted_at < self.activity.closes_at:
             return rejected, "not_open"
         if request.kind == ScanKind.walkin:
-            delta.add(day, self.activity.id, booth_id, tally.WALK_INS, request.headcount)
+            delta.add(item.day, self.activity.id, booth_id, tally.WALK_INS, request.headcount)
             if booth_id is None:
-                delta.arrive(self.activity.id, counted_at, request.headcount)
+                delta.arrive(self.activity.id, item.counted_at, request.headcount)
             return ScanResult.accepted, None
-        if booth_id is None:
-            return self._at_entrance(ticket, request.direction, counted_at, day, delta)
-        return self._at_booth(ticket, booth_id, counted_at, day, delta)
+        return None  # the rule: decided by a conditional write
 
-    def _at_entrance(self, ticket, direction, counted_at, day, delta) -> tuple[str, str | None]:
-        entering = direction == Direction.entry
-        registration_id = ticket.registration_id
-        if self.dry_run:
-            inside = self._is_inside(registration_id)
-            changed = inside != entering
-        else:
-            changed = self.db.execute(
-                "UPDATE registration SET inside = ? WHERE id = ? AND inside = ? AND revoked_at IS NULL",
-                (self.db.bool_param(entering), registration_id, self.db.bool_param(not entering)),
-            )
-        if not changed:
-            if not self.dry_run and self._is_revoked(registration_id):
-                return ScanResult.rejected, "revoked"  # cancelled while this scan was on its way
-            return ScanResult.duplicate, "already_in" if entering else "not_inside"
-        delta.add(day, self.activity.id, None, tally.ENTRIES if entering else tally.EXITS)
-        if entering:
-            self._check_in(ticket, counted_at, day, delta)
-        return ScanResult.accepted, None
+    # -- the rule, by conditional writes --------------------------------------------------
 
-    def _at_booth(self, ticket, booth_id, counted_at, day, delta) -> tuple[str, str | None]:
-        registration_id = ticket.registration_id
-        if self.dry_run:
-            changed = not self.db.one(
-                "SELECT 1 FROM booth_visit WHERE registration_id = ? AND booth_id = ? AND local_day = ?",
-                (registration_id, booth_id, self.db.date_param(day)),
-            )
-        else:
-            changed = self.db.execute(
-                "INSERT INTO booth_visit (registration_id, booth_id, local_day) VALUES (?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                (registration_id, booth_id, self.db.date_param(day)),
-            )
-        if not changed:
-            return ScanResult.duplicate, "already_visited"
-        delta.add(day, self.activity.id, booth_id, tally.VISITS)
-        self._check_in(ticket, counted_at, day, delta)
-        return ScanResult.accepted, None
+    def _write_conditionally(self, pending: list["_Fresh"], delta: tally.TallyDelta) -> None:
+        """Decide the scans whose verdict rests on the ticket's state, by conditional writes.
 
-    def _check_in(self, ticket: TicketInfo, counted_at: dt.datetime, day: dt.date, delta) -> None:
-        """The ticket's first accepted scan anywhere at the activity checks its holder in."""
-        if self.dry_run:
-            return
-        first = self.db.execute(
-            "UPDATE registration SET checked_in_at = ? WHERE id = ? AND checked_in_at IS NULL",
-            (self.db.time_param(counted_at), ticket.registration_id),
+        Scans of different tickets do not affect each other, so they go in waves, each
+        holding a ticket at most once, in the order scanned, and each wave's writes go as one
+        statement per kind of write instead of one per scan.
+        """
+        waves: list[list[_Fresh]] = []
+        depth: dict[int, int] = {}
+        for item in pending:
+            level = depth[item.registration_id] = depth.get(item.registration_id, -1) + 1
+            if level == len(waves):
+                waves.append([])
+            waves[level].append(item)
+        for wave in waves:
+            self._judge_wave(wave, delta)
+
+    def _judge_wave(self, wave: list["_Fresh"], delta: tally.TallyDelta) -> None:
+        entering = [item for item in wave if item.booth_id is None and item.entering]
+        leaving = [item for item in wave if item.booth_id is None and not item.entering]
+        at_booths = [item for item in wave if item.booth_id is not None]
+        changed = self._flip_inside(entering, True) | self._flip_inside(leaving, False)
+        changed |= self._visit_booths(at_booths)
+        revoked = self._revoked_among(
+            [item.registration_id for item in entering + leaving if item.registration_id not in changed]
         )
-        if first:
-            delta.check_in(day, self.activity.id, counted_at, ticket.present_metrics)
+        for item in wave:
+            accepted = item.registration_id in changed
+            if item.booth_id is None:
+                item.verdict = self._entrance_verdict(item, accepted, revoked=item.registration_id in revoked)
+                if accepted:
+                    metric = tally.ENTRIES if item.entering else tally.EXITS
+                    delta.add(item.day, self.activity.id, None, metric)
+            elif accepted:
+                item.verdict = ScanResult.accepted, None
+                delta.add(item.day, self.activity.id, item.booth_id, tally.VISITS)
+            else:
+                item.verdict = _ALREADY_VISITED
+        arrived = [item for item in wave if item.registration_id in changed and item.checks_in]
+        for item in self._first_check_ins(arrived):
+            delta.check_in(item.day, self.activity.id, item.counted_at, item.ticket.present_metrics)
+
+    def _entrance_verdict(self, item: "_Fresh", changed: bool, *, revoked: bool) -> tuple[str, str | None]:
+        if changed:
+            return ScanResult.accepted, None
+        if revoked:
+            return ScanResult.rejected, "revoked"  # cancelled while this scan was on its way
+        return ScanResult.duplicate, "already_in" if item.entering else "not_inside"
+
+    def _flip_inside(self, items: list["_Fresh"], entering: bool) -> set[int]:
+        """Registration ids whose `inside` state these scans changed."""
+        if not items:
+            return set()
+        ids = [item.registration_id for item in items]
+        rows = self.db.all(
+            f"UPDATE registration SET inside = ? WHERE id IN ({self.db.placeholders(len(ids))}) "
+            "AND inside = ? AND revoked_at IS NULL RETURNING id",
+            [self.db.bool_param(entering), *ids, self.db.bool_param(not entering)],
+        )
+        return {row[0] for row in rows}
+
+    def _visit_booths(self, items: list["_Fresh"]) -> set[int]:
+        """Registration ids whose first visit of the day to the booth these scans are."""
+        if not items:
+            return set()
+        params = []
+        for item in items:
+            params += [item.registration_id, item.booth_id, self.db.date_param(item.day)]
+        rows = self.db.all(
+            "INSERT INTO booth_visit (registration_id, booth_id, local_day) VALUES "
+            + ", ".join(["(?, ?, ?)"] * len(items))
+            + " ON CONFLICT DO NOTHING RETURNING registration_id",
+            params,
+        )
+        return {row[0] for row in rows}
+
+    def _revoked_among(self, registration_ids: list[int]) -> set[int]:
+        if not registration_ids:
+            return set()
+        rows = self.db.all(
+            f"SELECT id FROM registration WHERE id IN ({self.db.placeholders(len(registration_ids))}) "
+            "AND revoked_at IS NOT NULL",
+            registration_ids,
+        )
+        return {row[0] for row in rows}
+
+    def _first_check_ins(self, items: list["_Fresh"]) -> list["_Fresh"]:
+        """The scans among these that check their ticket's holder in: a ticket's first accepted
+        scan anywhere at the activity."""
+        if not items:
+            return []
+        values = ", ".join(["(?, ?)"] * len(items))
+        params = []
+        for item in items:
+            params += [item.registration_id, self.db.time_param(item.counted_at)]
+        rows = self.db.all(
+            f"WITH arrival (id, at) AS (VALUES {values}) UPDATE registration "
+            "SET checked_in_at = (SELECT at FROM arrival WHERE arrival.id = registration.id) "
+            "WHERE id IN (SELECT id FROM arrival) AND checked_in_at IS NULL RETURNING id",
+            params,
+        )
+        checked_in = {row[0] for row in rows}
+        return [item for item in items if item.registration_id in checked_in]
 
     def _is_inside(self, registration_id: int) -> bool:
         row = self.db.one("SELECT inside FROM registration WHERE id = ?", (registration_id,))
         return bool(row and row[0])
-
-    def _is_revoked(self, registration_id: int) -> bool:
-        row = self.db.one("SELECT revoked_at FROM registration WHERE id = ?", (registration_id,))
-        return bool(row and row[0] is not None)
 
     def _store(self, request, outcome: ScanOutcome, booth_id, counted_at, day, delta) -> None:
         # A booth id that is not one of the activity's is kept out of the facts and figures.
