@@ -360,6 +360,31 @@ def test_revoked_credential_stops_at_once(app, api, setup):
     assert batch.status_code == 401
 
 
+@pytest.mark.parametrize(
+    "scan",
+    [
+        {"token": "TICKET"},
+        {"kind": "walkin", "headcount": 1},
+        {"token": "0" * 22},
+        {"ticket_code": "NOSUCHCODE"},
+    ],
+    ids=["ticket", "walk-in", "unknown token", "unknown code"],
+)
+def test_credential_revoked_on_another_host_is_refused_on_the_next_scan(app, api, setup, scan):
+    """A worker remembers credentials it has just seen; one revoked elsewhere (no news of it
+    here) is still refused at its next scan, and that scan leaves no trace."""
+    assert api.scan(setup["ticket_token"])["result"] == "accepted"
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE scanner_credential SET revoked_at = CURRENT_TIMESTAMP"))
+        db.session.commit()
+    body = {key: setup["ticket_token"] if value == "TICKET" else value for key, value in scan.items()}
+    path = "/walkins" if scan.get("kind") == "walkin" else "/scans"
+    response = api.post(path, {**body, "client_scan_id": new_id()})
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "credential_revoked"
+    assert len(scan_rows(app)) == 1
+
+
 def test_every_scan_records_its_credential(app, api, setup):
     api.scan(setup["ticket_token"])
     [row] = scan_rows(app)

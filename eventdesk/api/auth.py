@@ -10,6 +10,7 @@ from flask import request
 from eventdesk.core import access
 from eventdesk.core.models import Activity, User, utcnow
 from eventdesk.core.rawdb import RawConnection
+from eventdesk.core.scans import recent
 from eventdesk.core.scans.model import ActivityInfo, Scanner
 from eventdesk.core.tokens import token_digest
 from eventdesk.errors import ServiceError
@@ -101,16 +102,25 @@ def bearer_token() -> str:
     return token
 
 
-def authenticate(connection: RawConnection, *, allow_expired: bool = False) -> Principal:
+def authenticate(
+    connection: RawConnection, *, allow_expired: bool = False, revocation_checked_by_scan: bool = False
+) -> Principal:
     """The caller of this request.
 
     :param allow_expired: an expired (not revoked) scanner credential may still sync the
         scans it made before it expired (``POST /scans/batch``).
+    :param revocation_checked_by_scan: the request is one scan, judged by `judge_scans`, which
+        checks a credential taken from `recent` memory for revocation in its own look-up.
     :raises ServiceError: 401 ``unauthorized``, ``credential_expired``, ``credential_revoked``.
     """
     digest = token_digest(bearer_token())
     now = utcnow()
-    row = connection.one(_CREDENTIAL_LOOKUP, (digest,))
+    row = recent.recall(digest) if revocation_checked_by_scan else None
+    from_memory = row is not None
+    if row is None:
+        row = connection.one(_CREDENTIAL_LOOKUP, (digest,))
+        if row is not None and row[4] is None:
+            recent.remember(digest, row)
     if row is not None:
         expires_at = connection.time_value(row[3])
         if row[4] is not None:
@@ -127,7 +137,13 @@ def authenticate(connection: RawConnection, *, allow_expired: bool = False) -> P
             opens_at=connection.time_value(row[11]),
             closes_at=connection.time_value(row[12]),
         )
-        scanner = Scanner(label=row[1], credential_id=row[0], booth_id=row[2], expires_at=expires_at)
+        scanner = Scanner(
+            label=row[1],
+            credential_id=row[0],
+            booth_id=row[2],
+            expires_at=expires_at,
+            revocation_unchecked=from_memory,
+        )
         return Principal(scanner=scanner, activity=activity)
     row = connection.one(_STAFF_LOOKUP, (digest,))
     if row is None or not row[3] or row[2] is not None:

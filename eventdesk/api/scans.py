@@ -24,7 +24,7 @@ from eventdesk.core.scans.requests import (
     parse_scan,
     parse_walkin,
 )
-from eventdesk.core.scans.service import judge_scans
+from eventdesk.core.scans.service import judge_scan_and_count, judge_scans
 from eventdesk.errors import ServiceError, reason_message
 
 MAX_BATCH = 1000
@@ -61,19 +61,21 @@ def _counts(connection: RawConnection, activity: ActivityInfo) -> dict:
 
 def _judge_one(request: ScanRequest, principal: Principal, connection: RawConnection) -> tuple[dict, int]:
     activity = principal.scan_activity(request.activity_id, {request.booth_id})
-    [outcome] = judge_scans(connection, activity, principal.scanner, [request], channel="scanner")
+    outcome, counts = judge_scan_and_count(
+        connection, activity, principal.scanner, request, channel="scanner", language=language()
+    )
     news.announce({activity.id})
     if outcome.conflict:
         raise ServiceError("client_scan_id_reused", status=409)
     answer = outcome_json(outcome, activity)
-    answer["counts"] = _counts(connection, activity)
+    answer["counts"] = counts
     return answer, 200
 
 
 def _answer_one(parse) -> tuple[dict, int]:
     body = json_object()
     with owned_connection() as connection:
-        principal = authenticate(connection)
+        principal = authenticate(connection, revocation_checked_by_scan=True)
         try:
             request = parse(body)
         except MalformedScan as error:

@@ -97,10 +97,45 @@ class RawConnection:
             for statement, params in others:
                 self.execute(statement, params)
             return rows
+        return self.all(*self._as_one(returning, others))
+
+    @staticmethod
+    def _as_one(returning: tuple[str, Sequence], others: Sequence[tuple[str, Sequence]]) -> tuple[str, list]:
+        """PostgreSQL's one statement for `write_together`."""
+        if not others:
+            return returning[0], list(returning[1])
         parts = [returning, *others]
         statement = "WITH " + ", ".join(f"w{index} AS ({sql})" for index, (sql, _params) in enumerate(parts))
         params = [value for _sql, part_params in parts for value in part_params]
-        return self.all(statement + " SELECT * FROM w0", params)  # noqa: S608 (the callers' own statements)
+        return statement + " SELECT * FROM w0", params
+
+    @property
+    def pipelines(self) -> bool:
+        """Whether `write_commit_and_read` saves round trips here: PostgreSQL, transactions owned."""
+        return self.owned and not self.sqlite
+
+    def write_commit_and_read(
+        self,
+        returning: tuple[str, Sequence],
+        others: Sequence[tuple[str, Sequence]],
+        read: tuple[str, Sequence],
+    ) -> tuple[list, list]:
+        """End an owned PostgreSQL write transaction with the writes of `write_together`, commit
+        it, and run a query that sees the commit: one round trip (the driver's pipeline) for
+        all. Returns the first write's ``RETURNING`` rows and the query's rows. Only where
+        `pipelines`."""
+        statement, params = self._as_one(returning, others)
+        with self.dbapi.pipeline():
+            written = self.dbapi.cursor()
+            written.execute(self._sql(statement), params)
+            self.dbapi.execute("COMMIT")
+            query = self.dbapi.cursor()
+            query.execute(self._sql(read[0]), read[1])
+        try:
+            return written.fetchall(), query.fetchall()
+        finally:
+            written.close()
+            query.close()
 
     def placeholders(self, count: int) -> str:
         return ", ".join("?" * count)

@@ -8,6 +8,12 @@ from eventdesk.core.kinds import confidential_metric_names, get_kind
 from eventdesk.core.models import WHOLE_ACTIVITY
 from eventdesk.core.rawdb import RawConnection
 
+_COUNTS = (
+    "SELECT 0, booth_id, metric, SUM(value), NULL, NULL "
+    "FROM tally_count WHERE activity_id = ? GROUP BY booth_id, metric "
+    "UNION ALL SELECT 1, id, NULL, sort_order, name, name_en FROM booth WHERE activity_id = ?"
+)
+
 
 def activity_counts(
     connection: RawConnection, activity_id: int, kind: str, *, language: str = "zh_Hans"
@@ -16,14 +22,19 @@ def activity_counts(
 
     One round trip (it answers every scan): the tally's sums and the booths' names together.
     """
+    return counts_from_rows(connection.all(*counts_query(activity_id)), kind, language=language)
+
+
+def counts_query(activity_id: int) -> tuple[str, tuple]:
+    """The query whose rows `counts_from_rows` reads."""
+    return _COUNTS, (activity_id, activity_id)
+
+
+def counts_from_rows(rows, kind: str, *, language: str = "zh_Hans") -> dict:
+    """An activity's counts from the rows of `counts_query`."""
     sums: dict[tuple[int, str], int] = {}
     booths = []
-    for part, booth_id, metric, value, name, name_en in connection.all(
-        "SELECT 0, booth_id, metric, SUM(value), NULL, NULL FROM tally_count WHERE activity_id = ? "
-        "GROUP BY booth_id, metric "
-        "UNION ALL SELECT 1, id, NULL, sort_order, name, name_en FROM booth WHERE activity_id = ?",
-        (activity_id, activity_id),
-    ):
+    for part, booth_id, metric, value, name, name_en in rows:
         if part == 0:
             sums[(booth_id, metric)] = int(value)
         else:

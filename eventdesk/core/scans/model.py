@@ -52,6 +52,8 @@ class Scanner:
     user_id: int | None = None
     booth_id: int | None = None
     expires_at: dt.datetime | None = None
+    #: Taken from memory (`recent`): judging asks whether it has been revoked since.
+    revocation_unchecked: bool = False
 
     @classmethod
     def for_credential(cls, credential: ScannerCredential) -> "Scanner":

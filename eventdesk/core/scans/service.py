@@ -29,8 +29,11 @@ from dataclasses import dataclass
 from eventdesk.core import tally
 from eventdesk.core.models import Direction, ScanKind, ScanResult, utcnow
 from eventdesk.core.rawdb import RawConnection, RetryableErrors
+from eventdesk.core.scans import recent
+from eventdesk.core.scans.counts import activity_counts, counts_from_rows, counts_query
 from eventdesk.core.scans.model import ActivityInfo, Scanner, ScanOutcome, TicketInfo
 from eventdesk.core.scans.requests import ScanRequest, looks_like_token
+from eventdesk.errors import ServiceError
 
 #: The channel of check-ins typed in from paper lists (see `paper_time`).
 PAPER_CHANNEL = "paper"
@@ -45,9 +48,10 @@ MAX_ATTEMPTS = 3
 
 _TICKET_COLUMNS = (
     "SELECT r.id, r.activity_id, a.event_id, a.name, a.name_en, r.revoked_at, p.name, p.category, "
-    "r.present_metrics, {key} "
+    "r.present_metrics, {key}{credential} "
     "FROM registration r JOIN person p ON p.id = r.person_id JOIN activity a ON a.id = r.activity_id "
 )
+_CREDENTIAL_REVOKED = "SELECT revoked_at FROM scanner_credential WHERE id = ?"
 _INSERT_SCANS = (
     "INSERT INTO scan (client_scan_id, fingerprint, kind, activity_id, booth_id, registration_id, "
     "direction, headcount, result, reason, credential_id, user_id, device, channel, scanned_at, "
@@ -117,6 +121,27 @@ def judge_scans(
     return outcomes
 
 
+def judge_scan_and_count(
+    connection: RawConnection,
+    activity: ActivityInfo,
+    scanner: Scanner,
+    request: ScanRequest,
+    *,
+    channel: str,
+    language: str,
+) -> tuple[ScanOutcome, dict]:
+    """Judge one scan as `judge_scans` does, and the activity's counts after it: on PostgreSQL
+    they are read in the round trip that commits the scan (one saved on every scan a scanner
+    answers)."""
+    judge = _Judge(connection, activity, scanner, channel, utcnow(), dry_run=False)
+    judge.count_along = connection.pipelines
+    judge.load([request])
+    [outcome] = judge.chunk([request])
+    if judge.counts_rows is None:  # nothing was written for the counts to ride along with
+        return outcome, activity_counts(connection, activity.id, activity.kind, language=language)
+    return outcome, counts_from_rows(judge.counts_rows, activity.kind, language=language)
+
+
 def first_accepted(
     connection: RawConnection, registration_id: int, activity_id: int, booth_id: int | None, day: dt.date
 ) -> tuple[dt.datetime, str] | None:
@@ -171,9 +196,15 @@ class _Judge:
         self.dry_run: bool = dry_run
         self.booth_ids: set[int] = set()
         self.tickets: dict[tuple[str, object], TicketInfo] = {}
+        #: For a credential taken from memory: whether it has been revoked (None: not asked yet).
+        self.credential_revoked: bool | None = None
         #: Scan rows judged but not yet written: a chunk's rows go in one statement (on
         #: PostgreSQL a round trip per scan saved), in the order they were judged.
         self.unwritten: list[tuple[ScanOutcome, tuple]] = []
+        #: Whether the activity's counts are read in the round trip that commits the chunk,
+        #: and the rows of `counts_query` read then.
+        self.count_along = False
+        self.counts_rows: list | None = None
 
     # -- looking up, before any lock is taken -------------------------------------------
 
@@ -191,19 +222,32 @@ class _Judge:
         # that trying ids answers with nobody of another activity. The organizers' own paper lists
         # (their codes read into ids) are told when a ticket is another activity's.
         self._load_tickets("id", "r.id", ids, this_activity_only=self.channel != PAPER_CHANNEL)
+        if self.scanner.revocation_unchecked:
+            if self.credential_revoked is None:  # no ticket look-up asked it
+                row = self.db.one(_CREDENTIAL_REVOKED, (self.scanner.credential_id,))
+                self.credential_revoked = row is None or row[0] is not None
+            if self.credential_revoked:
+                recent.forget(self.scanner.credential_id)
+                raise ServiceError("credential_revoked", status=401)
 
     def _load_tickets(self, key: str, column: str, values: set, *, this_activity_only: bool = False) -> None:
         values_list = sorted(values)
         for start in range(0, len(values_list), 500):
             part = values_list[start : start + 500]
-            statement = _TICKET_COLUMNS.format(key=column) + (
-                f"WHERE {column} IN ({self.db.placeholders(len(part))})"
-            )
-            params = list(part)
+            # A credential taken from memory is asked about along with the first look-up.
+            ask = self.scanner.revocation_unchecked and self.credential_revoked is None
+            statement = _TICKET_COLUMNS.format(
+                key=column, credential=f", ({_CREDENTIAL_REVOKED})" if ask else ""
+            ) + (f"WHERE {column} IN ({self.db.placeholders(len(part))})")
+            params = [self.scanner.credential_id] if ask else []
+            params += part
             if this_activity_only:
                 statement += " AND r.activity_id = ?"
                 params.append(self.activity.id)
-            for row in self.db.all(statement, params):
+            rows = self.db.all(statement, params)
+            if ask and rows:
+                self.credential_revoked = rows[0][10] is not None
+            for row in rows:
                 ticket = TicketInfo(
                     registration_id=row[0],
                     activity_id=row[1],
@@ -243,6 +287,7 @@ class _Judge:
 
     def _judge_and_store(self, requests: Sequence[ScanRequest], *, look_up_stored: bool) -> list[ScanOutcome]:
         self.unwritten = []  # a chunk judged again after a conflict starts afresh
+        self.counts_rows = None
         stored = self._stored_scans([r.client_scan_id for r in requests]) if look_up_stored else {}
         delta = tally.TallyDelta()
         # Each request is a fresh scan (judged here), a replay of a stored one, or a repeat of
@@ -269,12 +314,14 @@ class _Judge:
             item.outcome = ScanOutcome(*item.verdict, ticket=item.ticket)
             self._store(item.request, item.outcome, item.booth_id, item.counted_at, item.day, delta)
             self._explain(item.outcome, item.booth_id, item.day)
-        self._write_scans(tally.delta_statements(self.db, delta))
+        self._write_scans(delta)
         return [answer.outcome if isinstance(answer, _Fresh) else answer for answer in answers]
 
-    def _write_scans(self, along: Sequence[tuple[str, list]] = ()) -> None:
-        """Write the judged scan rows, and the writes `along` with them, and give each outcome
-        its scan id."""
+    def _write_scans(self, delta: tally.TallyDelta | None = None) -> None:
+        """Write the judged scan rows and give each outcome its scan id; with `delta`, the
+        chunk's last write, add it to the tally in the same statement (and, when the counts are
+        read along, commit and read them in the same round trip)."""
+        along = tally.delta_statements(self.db, delta) if delta is not None else []
         if not self.unwritten:
             for statement, params in along:
                 self.db.execute(statement, params)
@@ -283,7 +330,13 @@ class _Judge:
         rows = ", ".join([_SCAN_ROW] * len(self.unwritten))
         params = [value for _outcome, row in self.unwritten for value in row]
         self.unwritten = []
-        inserted = self.db.write_together((_INSERT_SCANS.format(rows=rows), params), along)
+        write = (_INSERT_SCANS.format(rows=rows), params)
+        if self.count_along and delta is not None:
+            inserted, self.counts_rows = self.db.write_commit_and_read(
+                write, along, counts_query(self.activity.id)
+            )
+        else:
+            inserted = self.db.write_together(write, along)
         for client_scan_id, scan_id in inserted:
             by_client_id[client_scan_id].scan_id = scan_id
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from eventdesk.core import audit, tokens
 from eventdesk.core.models import Activity, Booth, ScannerCredential, User, utcnow
+from eventdesk.core.scans import recent
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 
@@ -96,6 +97,7 @@ def enrol(code: str, *, held_token: str | None = None) -> tuple[ScannerCredentia
 def revoke(credential: ScannerCredential, *, actor: User | None = None) -> None:
     """Stop a credential at once: its next request is refused, even to sync old scans."""
     if credential.revoked_at is None:
+        recent.forget(credential.id)
         credential.revoked_at = utcnow()
         credential.enrol_code_hash = None
         audit.record("credential.revoked", credential, user=actor)
