@@ -253,7 +253,7 @@ def test_a_health_day_morning(app, walk):
     report = organizer.get(f"/reports/written/city?date={walk.day.isoformat()}&lang=en").get_data(
         as_text=True
     )
-    assert "1 health service days served 4 residents with 6 services, 1 of them with a referral" in report
+    assert "1 health service day served 4 residents with 6 services, 1 of them with a referral" in report
     services_list = organizer.get(f"/reports/activities/{walk.activity}/lists/services.csv?lang=en")
     rows = services_list.get_data(as_text=True).strip().splitlines()
     assert len(rows) == 1 + 6

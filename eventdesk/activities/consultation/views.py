@@ -5,6 +5,7 @@ poster and follow-up pages are in their own modules; the public poster page in `
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from eventdesk.activities.consultation import departments, materials, panels, queries
@@ -100,7 +101,7 @@ def add_booths(activity: Activity):
         abort(400)
     made = departments.add_department_booths(activity, actor=current_user)
     db.session.commit()
-    flash(_("%(count)s booths added.", count=len(made)), "success")
+    flash(ngettext("%(num)d booth added.", "%(num)d booths added.", len(made)), "success")
     return redirect(url_for(".fair", activity_id=activity.id))
 
 
