@@ -16,7 +16,6 @@ from eventdesk.activities.consultation.pages import (
     fair_page,
     new_action_id,
     record,
-    saved,
     today_of,
     working_booth,
 )
@@ -28,6 +27,7 @@ from eventdesk.core.scans.requests import looks_like_token, token_from_presented
 from eventdesk.core.tokens import normalise_ticket_code
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
+from eventdesk.form_pages import saved
 
 bp = Blueprint("consultation", __name__)
 
