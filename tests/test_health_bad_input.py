@@ -30,12 +30,12 @@ def refused(response, status: int, code: str, message: str, field: str | None = 
 def test_a_service_the_station_does_not_offer(app, day, resident):
     before = stored_facts(app)
     provider = Api(app, day.provider)
-    response = serve(provider, day, "一号服务台", resident[1], "clinic")
+    response = serve(provider, day, "一号服务站", resident[1], "clinic")
     refused(response, 409, "service_not_offered", "本服务站不提供这项服务。", "service")
-    english = serve(provider, day, "一号服务台", resident[1], "clinic", headers={"Accept-Language": "en"})
+    english = serve(provider, day, "一号服务站", resident[1], "clinic", headers={"Accept-Language": "en"})
     assert english.get_json()["error"]["message"] == "This station does not offer this service."
     # A code that is not on the day's list at all is not one of the field's choices.
-    unknown = serve(provider, day, "一号服务台", resident[1], "dentist")
+    unknown = serve(provider, day, "一号服务站", resident[1], "dentist")
     refused(unknown, 422, "invalid_field", "缺少字段或字段类型错误。", "service")
     assert stored_facts(app) == before
 
@@ -43,32 +43,32 @@ def test_a_service_the_station_does_not_offer(app, day, resident):
 def test_a_service_at_a_station_of_another_activity(app, day, resident):
     before = stored_facts(app)
     scanner = Api(app, day.scanner)
-    response = serve(scanner, day, "一号服务台", resident[1], "bp", booth_id=day.other_booth)
+    response = serve(scanner, day, "一号服务站", resident[1], "bp", booth_id=day.other_booth)
     refused(response, 409, "wrong_booth", "展位不符：此设备或所选内容属于另一个展位。")
     # The other day's own scanner cannot record at this day at all.
-    other = serve(Api(app, day.other_scanner), day, "一号服务台", resident[1], "bp")
+    other = serve(Api(app, day.other_scanner), day, "一号服务站", resident[1], "bp")
     assert other.status_code == 403
     assert stored_facts(app) == before
 
 
 def test_the_same_service_twice(app, day, resident):
     provider = Api(app, day.provider)
-    assert serve(provider, day, "一号服务台", resident[1], "bp").status_code == 201
+    assert serve(provider, day, "一号服务站", resident[1], "bp").status_code == 201
     before = stored_facts(app)
-    again = serve(provider, day, "一号服务台", resident[1], "bp", referral=True)
+    again = serve(provider, day, "一号服务站", resident[1], "bp", referral=True)
     refused(again, 409, "already_served", "该群众今天已接受过这项服务。")
     # From another device, at the same station, the same.
-    other = serve(Api(app, day.station_scanners["一号服务台"]), day, "一号服务台", resident[1], "bp")
+    other = serve(Api(app, day.station_scanners["一号服务站"]), day, "一号服务站", resident[1], "bp")
     refused(other, 409, "already_served", "该群众今天已接受过这项服务。")
     assert stored_facts(app) == before
-    assert serve(provider, day, "一号服务台", resident[1], "exam").status_code == 201, (
+    assert serve(provider, day, "一号服务站", resident[1], "exam").status_code == 201, (
         "another service is fine"
     )
 
 
 def test_a_note_of_ten_thousand_characters(app, day, resident):
     before = stored_facts(app)
-    response = serve(Api(app, day.provider), day, "一号服务台", resident[1], "bp", note="高" * 10_000)
+    response = serve(Api(app, day.provider), day, "一号服务站", resident[1], "bp", note="高" * 10_000)
     refused(response, 422, "invalid_field", "缺少字段或字段类型错误。", "note")
     assert stored_facts(app) == before
 
@@ -77,7 +77,7 @@ def test_a_resident_who_has_not_agreed_is_served_only_once_they_agree(app, day):
     _id, ticket = add_resident(app, day, "李建国", "13800000002", consent=False)
     provider = Api(app, day.provider)
     before = stored_facts(app)
-    response = serve(provider, day, "一号服务台", ticket, "bp")
+    response = serve(provider, day, "一号服务站", ticket, "bp")
     refused(
         response,
         409,
@@ -86,27 +86,27 @@ def test_a_resident_who_has_not_agreed_is_served_only_once_they_agree(app, day):
         "consent",
     )
     assert stored_facts(app) == before
-    assert serve(provider, day, "一号服务台", ticket, "bp", consent=True).status_code == 201
+    assert serve(provider, day, "一号服务站", ticket, "bp", consent=True).status_code == 201
     assert (_id, True) in stored_facts(app)["consents"]
-    assert serve(provider, day, "一号服务台", ticket, "exam").status_code == 201, "asked once is enough"
+    assert serve(provider, day, "一号服务站", ticket, "exam").status_code == 201, "asked once is enough"
 
 
 def test_a_non_health_account_records_no_service(app, day, resident):
     before = stored_facts(app)
-    response = serve(Api(app, day.outsider), day, "一号服务台", resident[1], "bp")
+    response = serve(Api(app, day.outsider), day, "一号服务站", resident[1], "bp")
     refused(response, 403, "forbidden", "您没有执行此操作的权限。")
     # A provider of one station does not record at another.
-    other_station = serve(Api(app, day.provider), day, "二号服务台", resident[1], "clinic")
+    other_station = serve(Api(app, day.provider), day, "二号服务站", resident[1], "clinic")
     assert other_station.status_code == 403
     assert stored_facts(app) == before
 
 
 def test_a_non_health_account_or_another_activitys_scanner_opening_a_residents_services(app, day, resident):
     registration_id, ticket = resident
-    serve(Api(app, day.provider), day, "一号服务台", ticket, "bp", referral=True, note="血压偏高，建议复查")
+    serve(Api(app, day.provider), day, "一号服务站", ticket, "bp", referral=True, note="血压偏高，建议复查")
     before = stored_facts(app)
     path = f"/activities/{day.activity}/health/residents/{registration_id}/services"
-    for token in (day.outsider, day.other_scanner, day.scanner, day.station_scanners["一号服务台"]):
+    for token in (day.outsider, day.other_scanner, day.scanner, day.station_scanners["一号服务站"]):
         response = Api(app, token).get(path)
         error = refused(response, 403, "forbidden", "您没有执行此操作的权限。")
         assert "血压" not in response.get_data(as_text=True)
@@ -120,7 +120,7 @@ def test_a_non_health_account_or_another_activitys_scanner_opening_a_residents_s
 
 
 def test_calling_the_next_number_on_an_empty_queue(app, day, resident):
-    station = day.station("一号服务台")
+    station = day.station("一号服务站")
     provider = Api(app, day.provider)
     before = stored_facts(app)
     response = provider.post(f"/activities/{day.activity}/health/stations/{station}/call-next", {})
@@ -142,7 +142,7 @@ def test_calling_the_next_number_on_an_empty_queue(app, day, resident):
 
 
 def test_a_queue_number_for_a_ticket_that_is_not_valid_here(app, day, resident):
-    station = day.station("一号服务台")
+    station = day.station("一号服务站")
     provider = Api(app, day.provider)
     queue = f"/activities/{day.activity}/health/stations/{station}/queue"
     before = stored_facts(app)

@@ -53,10 +53,10 @@ def figures(app) -> dict:
 def test_the_same_service_from_every_device_at_once_is_recorded_once(app, live_server):
     day = build_day(app)
     _id, ticket = add_resident(app, day, "王秀英", "13800000001")
-    devices = station_devices(app, day, "一号服务台")
+    devices = station_devices(app, day, "一号服务站")
     server = live_server(workers=2)
     answers = storm(
-        server.url, [serve_request(day, device, "一号服务台", ticket, "bp") for device in devices * 3]
+        server.url, [serve_request(day, device, "一号服务站", ticket, "bp") for device in devices * 3]
     )
     assert sorted(status for status, _ in answers) == [201] + [409] * (len(devices) * 3 - 1), answers
     assert {answer["error"]["code"] for status, answer in answers if status == 409} == {"already_served"}
@@ -91,8 +91,8 @@ def test_a_resident_served_at_every_station_at_once_counts_once(app, live_server
 def test_queue_numbers_are_given_and_called_once_with_devices_racing(app, live_server):
     day = build_day(app)
     tickets = [add_resident(app, day, f"村民{n}", f"1380000{n:04d}")[1] for n in range(10)]
-    devices = station_devices(app, day, "一号服务台")
-    station = day.station("一号服务台")
+    devices = station_devices(app, day, "一号服务站")
+    station = day.station("一号服务站")
     server = live_server(workers=2)
     queue = f"/activities/{day.activity}/health/stations/{station}/queue"
     # Each resident is scanned twice, by two devices at once: one number each all the same.

@@ -179,13 +179,13 @@ def test_a_resident_counts_once_a_day_however_many_services_and_until_the_last_i
     day = build_day(app)
     scanner, organizer = Api(app, day.scanner), Api(app, day.organizer)
     _id, ticket = add_resident(app, day, "王秀英", "13800001111")
-    first = serve(scanner, day, "一号服务台", ticket, "bp").get_json()["action_id"]
-    second = serve(scanner, day, "二号服务台", ticket, "clinic", referral=True).get_json()["action_id"]
+    first = serve(scanner, day, "一号服务站", ticket, "bp").get_json()["action_id"]
+    second = serve(scanner, day, "二号服务站", ticket, "clinic", referral=True).get_json()["action_id"]
     with app.app_context():
         figures = tally_service.stored()
     activity = day.activity
     assert figures[(day.day, activity, 0, "residents_served")] == 1
-    assert figures[(day.day, activity, day.station("二号服务台"), "referrals")] == 1
+    assert figures[(day.day, activity, day.station("二号服务站"), "referrals")] == 1
     assert void(organizer, first).status_code == 200
     with app.app_context():
         assert tally_service.stored()[(day.day, activity, 0, "residents_served")] == 1
@@ -194,5 +194,5 @@ def test_a_resident_counts_once_a_day_however_many_services_and_until_the_last_i
         figures = tally_service.stored()
         assert figures[(day.day, activity, 0, "residents_served")] == 0
         assert tally_service.facts() == Counter({k: v for k, v in figures.items() if v})
-    again = serve(scanner, day, "一号服务台", ticket, "bp")
+    again = serve(scanner, day, "一号服务站", ticket, "bp")
     assert again.status_code == 201, "an undone service may be recorded again"

@@ -22,7 +22,7 @@ def signed_in(app, email) -> Client:
     return client
 
 
-def station_url(day, station="一号服务台") -> str:
+def station_url(day, station="一号服务站") -> str:
     return f"/manage/activities/{day.activity}/health/stations/{day.station(station)}"
 
 
@@ -60,7 +60,7 @@ def test_a_provider_finds_a_resident_by_phone_tail_and_records_a_service_in_two_
         assert (given.referral, given.registration_id, given.booth_id) == (
             True,
             registration_id,
-            day.station("一号服务台"),
+            day.station("一号服务站"),
         )
     # One tap: the service alone.
     again = provider.post_form(
@@ -115,7 +115,7 @@ def test_pages_of_the_health_day_are_closed_to_other_staff(app):
     ):
         assert outsider.get(url).status_code == 403, url
     provider = signed_in(app, day.provider_email)
-    assert provider.get(station_url(day, "二号服务台")).status_code == 403, (
+    assert provider.get(station_url(day, "二号服务站")).status_code == 403, (
         "a provider keeps to their station"
     )
     assert provider.get(f"/manage/activities/{day.activity}/health/services/new").status_code == 403
@@ -134,7 +134,7 @@ def test_organizers_keep_the_days_services_and_what_each_station_offers(app):
     assert "ECG" in page
     with app.app_context():
         ecg = db.session.scalar(sa.select(Service.id).where(Service.code == "ecg"))
-    station = day.station("三号服务台")
+    station = day.station("三号服务站")
     chosen = organizer.post_form(
         f"{base}/stations/{station}/services", {"services": [str(ecg), str(day.services["education"])]}
     )
@@ -142,9 +142,9 @@ def test_organizers_keep_the_days_services_and_what_each_station_offers(app):
     assert "健康教育、心电图" in organizer.get(f"{base}?lang=zh").get_data(as_text=True)
     provider = signed_in(app, day.provider_email)
     refused = provider.post_form(
-        f"{base}/stations/{day.station('一号服务台')}/services",
+        f"{base}/stations/{day.station('一号服务站')}/services",
         {"services": [str(ecg)]},
-        form_url=f"{base}/stations/{day.station('一号服务台')}",
+        form_url=f"{base}/stations/{day.station('一号服务站')}",
     )
     assert refused.status_code == 403, "providers do not change what their station offers"
 
@@ -171,7 +171,7 @@ def test_the_queue_a_number_the_next_called_the_screen_and_the_residents_place(a
     assert "Your queue numbers" in ticket_page
     assert "2 people before you" in ticket_page
 
-    screen = f"/activities/{day.activity}/health/stations/{day.station('一号服务台')}/screen"
+    screen = f"/activities/{day.activity}/health/stations/{day.station('一号服务站')}/screen"
     anonymous = app.test_client().get(screen + "?lang=en")
     assert anonymous.status_code == 200
     assert "Call the next number" not in anonymous.get_data(as_text=True)
@@ -181,7 +181,7 @@ def test_the_queue_a_number_the_next_called_the_screen_and_the_residents_place(a
     assert re.search(r'data-queue="serving">1<', shown)
     assert re.search(r'data-queue="next">2 3<', shown)
     figures = Api(app, None).http.get(
-        f"/api/v1/activities/{day.activity}/health/stations/{day.station('一号服务台')}/now-serving"
+        f"/api/v1/activities/{day.activity}/health/stations/{day.station('一号服务站')}/now-serving"
     )
     assert figures.get_json() == {"serving": 1, "next": [2, 3], "waiting": 2}
     ticket_page = app.test_client().get(f"/t/{residents[0][1]}?lang=en").get_data(as_text=True)
@@ -217,7 +217,7 @@ def test_village_ticket_sheets_are_sorted_by_name(app):
 def test_a_service_given_is_neither_deleted_nor_recoded(app):
     day = build_day(app)
     _id, ticket = add_resident(app, day, "王秀英", "13800004321")
-    assert serve(Api(app, day.provider), day, "一号服务台", ticket, "bp").status_code == 201
+    assert serve(Api(app, day.provider), day, "一号服务站", ticket, "bp").status_code == 201
     organizer = signed_in(app, day.organizer_email)
     base = f"/manage/activities/{day.activity}/health"
     refused = organizer.post_form(f"{base}/services/{day.services['bp']}/delete", {}, form_url=base)
@@ -274,8 +274,8 @@ def test_the_health_api_answers_match_the_openapi_document(app):
     registration_id, token = add_resident(app, day, "王秀英", "13800004321")
     document = app.test_client().get("/api/v1/openapi.json").get_json()
     provider = Api(app, day.provider)
-    serve(provider, day, "一号服务台", token, "bp", referral=True, note="血压偏高")
-    station = f"/activities/{day.activity}/health/stations/{day.station('一号服务台')}"
+    serve(provider, day, "一号服务站", token, "bp", referral=True, note="血压偏高")
+    station = f"/activities/{day.activity}/health/stations/{day.station('一号服务站')}"
     prefix = "/activities/{activity_id}/health/stations/{booth_id}"
     answers = [
         (prefix + "/queue", "post", provider.post(f"{station}/queue", {"token": token})),

@@ -40,10 +40,10 @@ def served(app):
     registration_id, token = add_resident(app, day, "王秀英", "13800004321", village="孙塬村")
     other_id, other_token = add_resident(app, day, "李建国", "13800001111", village="南古村")
     provider = Api(app, day.provider)
-    assert serve(provider, day, "一号服务台", token, "bp", referral=True, note=NOTE).status_code == 201
-    assert serve(provider, day, "一号服务台", token, "ultrasound").status_code == 201
-    assert serve(Api(app, day.organizer), day, "二号服务台", other_token, "clinic").status_code == 201
-    queue = f"/activities/{day.activity}/health/stations/{day.station('一号服务台')}/queue"
+    assert serve(provider, day, "一号服务站", token, "bp", referral=True, note=NOTE).status_code == 201
+    assert serve(provider, day, "一号服务站", token, "ultrasound").status_code == 201
+    assert serve(Api(app, day.organizer), day, "二号服务站", other_token, "clinic").status_code == 201
+    queue = f"/activities/{day.activity}/health/stations/{day.station('一号服务站')}/queue"
     assert provider.post(queue, {"token": token}).status_code == 201
     return day, (registration_id, token), (other_id, other_token)
 
@@ -55,7 +55,7 @@ def clean(text: str, where: str) -> None:
 
 def test_no_page_or_answer_below_the_health_staff_shows_a_health_detail(app, served):
     day, (registration_id, token), (_other_id, other_token) = served
-    activity, station = day.activity, day.station("一号服务台")
+    activity, station = day.activity, day.station("一号服务站")
     opened = 0
 
     # The public: the home page, registration, the ticket page (queue number only), the summary,
@@ -77,7 +77,7 @@ def test_no_page_or_answer_below_the_health_staff_shows_a_health_detail(app, ser
             opened += 1
     own_ticket = public.get(f"/t/{token}?lang=en").get_data(as_text=True)
     assert "No. 1</strong> · Service station 1" in own_ticket
-    assert "一号服务台" not in own_ticket, "a station's name may be its service"
+    assert "一号服务站" not in own_ticket, "a station's name may be its service"
     assert "王*英" not in public.get(f"/activities/{activity}/health/stations/{station}/screen").get_data(
         as_text=True
     )
@@ -164,9 +164,9 @@ def test_the_scanner_recording_a_service_hears_nothing_of_it_back(app, served):
     day, (_registration_id, _token), _other = served
     _id, token = add_resident(app, day, "张志强", "13800002222")
     answer = serve(
-        Api(app, day.station_scanners["一号服务台"]),
+        Api(app, day.station_scanners["一号服务站"]),
         day,
-        "一号服务台",
+        "一号服务站",
         token,
         "exam",
         referral=True,
@@ -215,7 +215,7 @@ def test_the_organizers_see_the_details_where_they_work(app, served):
     provider = Client(app)
     provider.login(day.provider_email)
     page = provider.get(
-        f"/manage/activities/{day.activity}/health/stations/{day.station('一号服务台')}?registration={registration_id}"
+        f"/manage/activities/{day.activity}/health/stations/{day.station('一号服务站')}?registration={registration_id}"
     )
     assert NOTE in page.get_data(as_text=True)
 

@@ -20,7 +20,7 @@ def test_the_now_serving_screen_follows_the_queue(app, live_server, launch_chrom
         add_resident(app, day, name, f"1380000{n:04d}")[1] for n, name in enumerate(("甲", "乙", "丙"))
     ]
     provider = Api(app, day.provider)
-    station = f"/activities/{day.activity}/health/stations/{day.station('一号服务台')}"
+    station = f"/activities/{day.activity}/health/stations/{day.station('一号服务站')}"
     for ticket in tickets:
         assert provider.post(f"{station}/queue", {"token": ticket}).status_code == 201
     server = live_server(workers=2)

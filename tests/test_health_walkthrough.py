@@ -25,9 +25,9 @@ VILLAGE_LIST = [
     ("高秀珍", "13800000003", "南古村", "否"),
 ]
 STATIONS = {
-    "一号服务台": ("exam",),
-    "二号服务台": ("clinic", "medicine"),
-    "三号服务台": ("education", "policy"),
+    "一号服务站": ("exam",),
+    "二号服务站": ("clinic", "medicine"),
+    "三号服务站": ("education", "policy"),
 }
 FIGURES = (
     "registered",
@@ -180,80 +180,80 @@ def test_a_health_day_morning(app, walk):
     walk.check(checked_in=4)
 
     # 4. Queue numbers at the examination station, for three of them; the screen shows them.
-    exam = walk.provider("一号服务台")
+    exam = walk.provider("一号服务站")
     for name in ("马桂兰", "杨德福", "高秀珍"):
         given = exam.post_form(
-            f"{walk.station('一号服务台')}/queue",
+            f"{walk.station('一号服务站')}/queue",
             {"ticket": walk.resident(name)[1]},
-            form_url=walk.station("一号服务台"),
+            form_url=walk.station("一号服务站"),
         )
         assert given.status_code == 302
-    screen = f"/activities/{walk.activity}/health/stations/{walk.booths['一号服务台']}/screen"
+    screen = f"/activities/{walk.activity}/health/stations/{walk.booths['一号服务站']}/screen"
     api = Api(app, None).http
     now_serving = (
-        f"/api/v1/activities/{walk.activity}/health/stations/{walk.booths['一号服务台']}/now-serving"
+        f"/api/v1/activities/{walk.activity}/health/stations/{walk.booths['一号服务站']}/now-serving"
     )
     assert api.get(now_serving).get_json() == {"serving": None, "next": [1, 2, 3], "waiting": 3}
     walk.check(queue_numbers=3)
     third = app.test_client().get(f"/t/{walk.resident('高秀珍')[1]}?lang=en").get_data(as_text=True)
     assert "2 people before you" in third
-    assert exam.post_form(f"{walk.station('一号服务台')}/call-next", {}, form_url=screen).status_code == 302
+    assert exam.post_form(f"{walk.station('一号服务站')}/call-next", {}, form_url=screen).status_code == 302
     assert api.get(now_serving).get_json() == {"serving": 1, "next": [2, 3], "waiting": 2}
     walk.check(queue_called=1)
 
     # 5. Services: the first resident is examined and referred on, then seen at the free clinic.
     assert (
-        serve(exam, walk, "一号服务台", "马桂兰", "exam", referral="y", note="心电图异常").status_code == 302
+        serve(exam, walk, "一号服务站", "马桂兰", "exam", referral="y", note="心电图异常").status_code == 302
     )
     walk.check(residents_served=1, services=1, referrals=1)
-    clinic = walk.provider("二号服务台")
-    assert serve(clinic, walk, "二号服务台", "马桂兰", "clinic").status_code == 302
-    assert serve(clinic, walk, "二号服务台", "马桂兰", "medicine").status_code == 302
+    clinic = walk.provider("二号服务站")
+    assert serve(clinic, walk, "二号服务站", "马桂兰", "clinic").status_code == 302
+    assert serve(clinic, walk, "二号服务站", "马桂兰", "medicine").status_code == 302
     walk.check(services=3)
     # The same service twice is refused; a service the station does not offer too.
-    assert serve(clinic, walk, "二号服务台", "马桂兰", "clinic").status_code == 409
-    assert serve(clinic, walk, "二号服务台", "马桂兰", "exam").status_code == 409
+    assert serve(clinic, walk, "二号服务站", "马桂兰", "clinic").status_code == 409
+    assert serve(clinic, walk, "二号服务站", "马桂兰", "exam").status_code == 409
     walk.check()
     # The second resident is called and examined.
-    assert exam.post_form(f"{walk.station('一号服务台')}/call-next", {}, form_url=screen).status_code == 302
-    assert serve(exam, walk, "一号服务台", "杨德福", "exam").status_code == 302
+    assert exam.post_form(f"{walk.station('一号服务站')}/call-next", {}, form_url=screen).status_code == 302
+    assert serve(exam, walk, "一号服务站", "杨德福", "exam").status_code == 302
     walk.check(residents_served=2, services=4, queue_called=2)
     # The third had not agreed on the village list: refused until she agrees at the station.
-    assert exam.post_form(f"{walk.station('一号服务台')}/call-next", {}, form_url=screen).status_code == 302
-    assert serve(exam, walk, "一号服务台", "高秀珍", "exam").status_code == 409
+    assert exam.post_form(f"{walk.station('一号服务站')}/call-next", {}, form_url=screen).status_code == 302
+    assert serve(exam, walk, "一号服务站", "高秀珍", "exam").status_code == 409
     walk.check(queue_called=3)
-    assert serve(exam, walk, "一号服务台", "高秀珍", "exam", consent="y").status_code == 302
+    assert serve(exam, walk, "一号服务站", "高秀珍", "exam", consent="y").status_code == 302
     walk.check(residents_served=3, services=5)
     # Health education for a resident of the other village, recorded by mistake and undone.
-    education = walk.provider("三号服务台")
-    assert serve(education, walk, "三号服务台", "刘长顺", "education").status_code == 302
-    assert serve(education, walk, "三号服务台", "刘长顺", "policy").status_code == 302
+    education = walk.provider("三号服务站")
+    assert serve(education, walk, "三号服务站", "刘长顺", "education").status_code == 302
+    assert serve(education, walk, "三号服务站", "刘长顺", "policy").status_code == 302
     walk.check(residents_served=4, services=7)
     with app.app_context():
         policy = db.session.scalar(
             sa.select(ServiceGiven.action_id).join(Service).where(Service.code == "policy")
         )
     undone = education.post_form(
-        f"{walk.station('三号服务台')}/given/{policy}/undo",
+        f"{walk.station('三号服务站')}/given/{policy}/undo",
         {"reason": "点错了"},
-        form_url=f"{walk.station('三号服务台')}?registration={walk.resident('刘长顺')[0]}",
+        form_url=f"{walk.station('三号服务站')}?registration={walk.resident('刘长顺')[0]}",
     )
     assert undone.status_code == 302
     walk.check(services=6)
     assert api.get(now_serving).get_json() == {"serving": 3, "next": [], "waiting": 0}
-    empty = exam.post_form(f"{walk.station('一号服务台')}/call-next", {}, form_url=walk.station("一号服务台"))
+    empty = exam.post_form(f"{walk.station('一号服务站')}/call-next", {}, form_url=walk.station("一号服务站"))
     assert empty.status_code == 409
 
     # 6. The organizer's dashboard, written report and lists.
     board = organizer.get("/dashboard/live?lang=en").get_data(as_text=True)
     for figure, value in (("residents_served", 4), ("services", 6), ("referrals", 1)):
         assert f'data-figure="{figure}">{value}<' in board
-    assert f'data-station-waiting="{walk.booths["一号服务台"]}">0<' in board
+    assert f'data-station-waiting="{walk.booths["一号服务站"]}">0<' in board
     assert ">0 min<" in board, "called within the minute: the median wait is 0 minutes"
     report = organizer.get(f"/reports/written/city?date={walk.day.isoformat()}&lang=en").get_data(
         as_text=True
     )
-    assert "1 health service days served 4 residents with 6 services, 1 of them with a referral" in report
+    assert "1 health service day served 4 residents with 6 services, 1 of them with a referral" in report
     services_list = organizer.get(f"/reports/activities/{walk.activity}/lists/services.csv?lang=en")
     rows = services_list.get_data(as_text=True).strip().splitlines()
     assert len(rows) == 1 + 6

@@ -10,7 +10,7 @@ from eventdesk.core import kinds
 from eventdesk.core.kinds import FollowUp
 from eventdesk.core.models import Activity
 from eventdesk.extensions import db
-from tests.support import PROJECT_ROOT, factories
+from tests.support import PROJECT_ROOT, consultation, factories, four_kinds, handover, health, jobfair
 from tests.support.api import Api, new_id
 from tests.support.scripted import scripted_day
 
@@ -232,3 +232,73 @@ def test_report_builds_from_the_tally_not_the_scans(app, day):
             sa.event.remove(engine, "before_cursor_execute", record)
     assert len(report.sections) == 2
     assert not any(re.search(r"\bscan\b", s) for s in statements)
+
+
+def _day_of_each_kind(app, people: int) -> None:
+    """An activity of each kind where `people` people each registered and had one thing done: a
+    consultation, a health service, keys handed over, a job application."""
+    fair = consultation.build_fair(app)
+    talk = Api(app, fair.booth_scanners["市民政局"])
+    health_day = health.build_day(app, four_kinds.STATIONS)
+    provider = Api(app, health_day.provider)
+    queue = f"/activities/{health_day.activity}/health/stations/{health_day.station('一号服务站')}/queue"
+    ceremony = handover.build_ceremony(app, [handover.household_row(n) for n in range(1, people + 1)])
+    desk = Api(app, ceremony.desk_staff)
+    jobs = jobfair.build_fair(app)
+    stand = Api(app, jobs.stand_scanners["市人民医院"])
+    for n in range(1, people + 1):
+        _visitor, visitor = consultation.add_visitor(app, fair, f"访客{n}", f"1390000000{n}")
+        assert (
+            consultation.consult(talk, fair, "市民政局", "social_security", token=visitor).status_code == 201
+        )
+        _resident, resident = health.add_resident(app, health_day, f"居民{n}", f"1380000000{n}")
+        assert provider.post(queue, {"token": resident}).status_code == 201
+        assert health.serve(provider, health_day, "一号服务站", resident, "bp").status_code == 201
+        assert handover.handover(desk, ceremony, f"户主{n}").status_code == 201
+        _seeker, seeker = jobfair.add_seeker(app, jobs, f"求职者{n}", f"1370000000{n}")
+        assert jobfair.apply(stand, jobs, "市人民医院", seeker, "护工").status_code == 201
+
+
+def test_english_report_counts_one_thing_in_the_singular(app, client):
+    _day_of_each_kind(app, people=1)
+    sign_in(app, client, "admin")
+    text = text_of(client.get("/reports/written/city?lang=en").get_data(as_text=True))
+    assert "the booths received 1 visit." in text
+    assert "1 person registered, 0 checked in" in text
+    assert "its 2 booths received 1 visit." in text
+    assert "answered 1 consultation at 3 booths" in text
+    assert "they made 1 application," in text
+    assert "served 1 resident with 1 service," in text
+    assert "1 household was invited and 1 came. The keys of 1 new home were handed over, to 2 people" in text
+    plural_of_one = (
+        r"\b1 (people|visits|consultations|applications|residents|services|households|new homes)\b"
+    )
+    assert re.search(plural_of_one, text) is None
+
+
+def test_english_report_counts_two_things_in_the_plural(app, client):
+    _day_of_each_kind(app, people=2)
+    sign_in(app, client, "admin")
+    text = text_of(client.get("/reports/written/city?lang=en").get_data(as_text=True))
+    assert "the booths received 2 visits." in text
+    assert "2 people registered, 0 checked in" in text
+    assert "its 2 booths received 2 visits." in text
+    assert "answered 2 consultations at 3 booths" in text
+    assert "they made 2 applications," in text
+    assert "served 2 residents with 2 services," in text
+    assert "2 households were invited and 2 came. The keys of 2 new homes were handed over" in text
+
+
+def test_chinese_report_words_one_thing_as_it_did(app, client):
+    _day_of_each_kind(app, people=1)
+    sign_in(app, client, "admin")
+    text = text_of(client.get("/reports/written/city?lang=zh_Hans").get_data(as_text=True))
+    assert "共报名4人，签到1人，未登记到场0人，到场1人次；各展位共接待群众1人次。" in text
+    assert "报名1人，签到1人，未登记到场0人，到场人数1人；设展位2个，展位接待1人次。" in text
+    assert "3个部门在3个咨询台接受群众咨询1人次，发放宣传资料0份" in text
+    assert "投递求职申请1人次，达成就业意向0人（意向达成率—），已录用0人。" in text
+    assert "共服务群众 1 人，提供服务 1 人次" in text
+    assert (
+        "共邀请安置户1户，到场1户。交付新居钥匙1户、安置2人，其中易地扶贫搬迁1户（2人），危房改造0户（0人）。"
+        in text
+    )

@@ -18,6 +18,7 @@ from eventdesk.core.access import is_city_wide
 from eventdesk.core.calendar import current_event
 from eventdesk.core.kinds import FollowUp, Panel, all_kinds
 from eventdesk.core.models import Activity, Booth, Department, District, Role, Site, User, activity_cooperator
+from eventdesk.core.tally import REGISTERED
 from eventdesk.extensions import db
 from eventdesk.formatting import join_names, kind_label, local_time
 from eventdesk.reports import metrics, registry
@@ -248,22 +249,37 @@ def place_name(site: Site) -> str:
     return pgettext("a place in a report", "%(site)s (%(district)s)", site=site.label, district=district)
 
 
+def _visits(count: int) -> str:
+    """Booth visits, counted: a part of a sentence that counts other things too."""
+    return ngettext("%(num)d visit", "%(num)d visits", count)
+
+
 def _figures_sentence(figures: dict[str, int], booths: int) -> str:
     values = {name: figures.get(name, 0) for name in metrics.HEADLINE}
-    if booths:
+    registered = values.pop(REGISTERED)
+    if not booths:
         return ngettext(
-            "%(registered)d people registered, %(checked_in)d checked in and %(walk_ins)d came without "
-            "registering: %(attendance)d took part in all; its one booth received %(booth_visits)d visits.",
-            "%(registered)d people registered, %(checked_in)d checked in and %(walk_ins)d came without "
-            "registering: %(attendance)d took part in all; its %(num)d booths received %(booth_visits)d "
-            "visits.",
-            booths,
+            "%(num)d person registered, %(checked_in)d checked in and %(walk_ins)d came without "
+            "registering: %(attendance)d took part in all.",
+            "%(num)d people registered, %(checked_in)d checked in and %(walk_ins)d came without "
+            "registering: %(attendance)d took part in all.",
+            registered,
             **values,
         )
-    return _(
-        "%(registered)d people registered, %(checked_in)d checked in and %(walk_ins)d came without "
-        "registering: %(attendance)d took part in all.",
+    people = ngettext(
+        "%(num)d person registered, %(checked_in)d checked in and %(walk_ins)d came without "
+        "registering: %(attendance)d took part in all",
+        "%(num)d people registered, %(checked_in)d checked in and %(walk_ins)d came without "
+        "registering: %(attendance)d took part in all",
+        registered,
         **values,
+    )
+    return ngettext(
+        "%(people)s; its one booth received %(visits)s.",
+        "%(people)s; its %(num)d booths received %(visits)s.",
+        booths,
+        people=people,
+        visits=_visits(values[metrics.BOOTH_VISITS]),
     )
 
 
@@ -331,11 +347,12 @@ def _activity_sentences(entry: ActivityFigures, unit: ReportUnit) -> list[str]:
         own = [b for b in entry.booths if b.booth.department_id == unit.department.id]
         if own:
             sentences.append(
-                _(
-                    "%(unit)s staffed %(booths)s here, which received %(visits)d visits.",
+                ngettext(
+                    "%(unit)s staffed %(booths)s here, which received %(num)d visit.",
+                    "%(unit)s staffed %(booths)s here, which received %(num)d visits.",
+                    sum(b.figures.get(metrics.BOOTH_VISITS, 0) for b in own),
                     unit=unit.name,
                     booths=join_names([b.booth.label for b in own]),
-                    visits=sum(b.figures.get(metrics.BOOTH_VISITS, 0) for b in own),
                 )
             )
     return sentences
@@ -348,68 +365,88 @@ def _intro(
     count = len(daily.activities)
     if not count:
         return [_("No on-site activity was recorded on %(date)s.", date=date)]
-    figures = {name: daily.total.figures.get(name, 0) for name in metrics.HEADLINE}
     if unit.scope == "city" and city:
-        opening = _(
-            "On %(date)s %(city)s held %(count)d on-site activities of %(event)s.",
+        opening = ngettext(
+            "On %(date)s %(city)s held %(num)d on-site activity of %(event)s.",
+            "On %(date)s %(city)s held %(num)d on-site activities of %(event)s.",
+            count,
             date=date,
             city=city,
-            count=count,
             event=event_name,
         )
     elif unit.scope == "city":
-        opening = _(
-            "On %(date)s the city held %(count)d on-site activities of %(event)s.",
+        opening = ngettext(
+            "On %(date)s the city held %(num)d on-site activity of %(event)s.",
+            "On %(date)s the city held %(num)d on-site activities of %(event)s.",
+            count,
             date=date,
-            count=count,
             event=event_name,
         )
     elif unit.scope == "district":
-        opening = _(
-            "On %(date)s, %(count)d on-site activities of %(event)s were held in %(unit)s.",
+        opening = ngettext(
+            "On %(date)s, %(num)d on-site activity of %(event)s was held in %(unit)s.",
+            "On %(date)s, %(num)d on-site activities of %(event)s were held in %(unit)s.",
+            count,
             date=date,
-            count=count,
             event=event_name,
             unit=unit.name,
         )
     elif not led.activities:
         return [
-            _(
-                "On %(date)s %(unit)s took part in %(joined)d on-site activities of %(event)s.",
+            ngettext(
+                "On %(date)s %(unit)s took part in %(num)d on-site activity of %(event)s.",
+                "On %(date)s %(unit)s took part in %(num)d on-site activities of %(event)s.",
+                count,
                 date=date,
                 unit=unit.name,
-                joined=count,
                 event=event_name,
             )
         ]
     else:
-        opening = _(
-            "On %(date)s %(unit)s led %(led)d on-site activities of %(event)s and took part in %(joined)d "
+        opening = ngettext(
+            "On %(date)s %(unit)s led %(num)d on-site activity of %(event)s and took part in %(joined)d "
             "more.",
+            "On %(date)s %(unit)s led %(num)d on-site activities of %(event)s and took part in %(joined)d "
+            "more.",
+            led.activities,
             date=date,
             unit=unit.name,
-            led=led.activities,
             joined=count - led.activities,
             event=event_name,
         )
-        figures = {name: led.figures.get(name, 0) for name in metrics.HEADLINE}
+        figures = _headline_figures(led)
         return [
             opening,
-            _(
-                "At the activities it led, %(registered)d people registered, %(checked_in)d checked in and "
+            ngettext(
+                "At the activities it led, %(num)d person registered, %(checked_in)d checked in and "
                 "%(walk_ins)d came without registering: %(attendance)d took part in all; the booths "
-                "received %(booth_visits)d visits.",
+                "received %(visits)s.",
+                "At the activities it led, %(num)d people registered, %(checked_in)d checked in and "
+                "%(walk_ins)d came without registering: %(attendance)d took part in all; the booths "
+                "received %(visits)s.",
+                figures.pop(REGISTERED),
                 **figures,
             ),
         ]
+    figures = _headline_figures(daily.total)
     return [
         opening,
-        _(
-            "In all, %(registered)d people registered, %(checked_in)d checked in and %(walk_ins)d came "
-            "without registering: %(attendance)d took part; the booths received %(booth_visits)d visits.",
+        ngettext(
+            "In all, %(num)d person registered, %(checked_in)d checked in and %(walk_ins)d came "
+            "without registering: %(attendance)d took part; the booths received %(visits)s.",
+            "In all, %(num)d people registered, %(checked_in)d checked in and %(walk_ins)d came "
+            "without registering: %(attendance)d took part; the booths received %(visits)s.",
+            figures.pop(REGISTERED),
             **figures,
         ),
     ]
+
+
+def _headline_figures(group: Group) -> dict:
+    """A group's headline figures for a sentence, its booth visits counted in words."""
+    figures = {name: group.figures.get(name, 0) for name in metrics.HEADLINE}
+    figures["visits"] = _visits(figures.pop(metrics.BOOTH_VISITS))
+    return figures
 
 
 def _departments(daily: DailyTally) -> list[DepartmentPart]:

@@ -24,9 +24,9 @@ SERVICES = {
     "education": ("健康教育", "Health education"),
 }
 STATIONS = {
-    "一号服务台": ("bp", "exam", "ultrasound"),
-    "二号服务台": ("clinic", "medicine"),
-    "三号服务台": ("education",),
+    "一号服务站": ("bp", "exam", "ultrasound"),
+    "二号服务站": ("clinic", "medicine"),
+    "三号服务站": ("education",),
 }
 
 

@@ -1,14 +1,12 @@
 """What the consultation fair's staff pages share: the pages of one fair, its booths as the
-signed-in staff may reach them, forms saved through a service, and actions recorded from a page
-through the core's action service."""
+signed-in staff may reach them, and actions recorded from a page through the core's action service
+(forms saved through a service use `eventdesk.form_pages`, as every kind's pages do)."""
 
 import functools
 import uuid
 
-from flask import abort, flash, render_template
-from flask_babel import gettext as _
+from flask import abort
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from eventdesk.activities.consultation.permissions import may_change_booth
 from eventdesk.activities.consultation.vocabulary import KIND_NAME
@@ -17,7 +15,6 @@ from eventdesk.core import actions
 from eventdesk.core.access import Need, can_work_at
 from eventdesk.core.models import Activity, Booth, utcnow
 from eventdesk.core.scans.model import Scanner
-from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 
 PREFIX = "/manage/activities/<int:activity_id>/consultation"
@@ -59,34 +56,6 @@ def working_booth(activity: Activity, booth_id: int) -> Booth:
     if not can_work_at(current_user, activity, booth.id):
         abort(403)
     return booth
-
-
-def show_refusal(form: FlaskForm, error: ServiceError) -> None:
-    field = form[error.field] if error.field and error.field in form else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
-
-
-def saved(form: FlaskForm, change) -> tuple[bool, int]:
-    """Validate, change and commit: (True, 200), or (False, the status of what refused it)."""
-    if not form.validate_on_submit():
-        return False, 400 if form.is_submitted() else 200
-    try:
-        change()
-    except ServiceError as error:
-        db.session.rollback()
-        show_refusal(form, error)
-        return False, error.status
-    db.session.commit()
-    flash(_("Saved."), "success")
-    return True, 200
-
-
-def form_page(form, title: str, back_url: str, status: int, subtitle: str | None = None):
-    page = render_template("manage/form.html", form=form, title=title, back_url=back_url, subtitle=subtitle)
-    return page, status
 
 
 def new_action_id() -> dict:

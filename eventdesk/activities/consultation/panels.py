@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from eventdesk.activities.consultation import queries
 from eventdesk.activities.consultation import tally as fair_tally
@@ -129,17 +130,27 @@ def report_section(entries: Sequence, unit) -> Panel:
             row.figures.update({name: value for name, value in booth.figures.items() if value})
     ordered = sorted(rows.values(), key=lambda row: row.sort_key)
     total = sum((row.figures for row in ordered), Counter())
-    summary = _(
-        "%(departments)d departments answered %(consultations)d consultations at %(booths)d booths "
-        "and handed out %(materials)d materials (%(digital)d of them read on phones from the booth posters); "
-        "%(opened)d questions were taken down for an answer later and %(closed)d were answered.",
-        departments=len(ordered),
-        consultations=total[fair_tally.CONSULTATIONS],
-        booths=sum(row.booths for row in ordered),
-        materials=total[fair_tally.MATERIALS_HANDED_OUT],
+    # Each counted thing is worded on its own, singular or plural, then put into the sentence.
+    summary = ngettext(
+        "%(num)d department answered %(consultations)s at %(booths)s and handed out %(materials)s "
+        "(%(digital)d of them read on phones from the booth posters); %(opened)s and %(closed)s.",
+        "%(num)d departments answered %(consultations)s at %(booths)s and handed out %(materials)s "
+        "(%(digital)d of them read on phones from the booth posters); %(opened)s and %(closed)s.",
+        len(ordered),
+        consultations=ngettext(
+            "%(num)d consultation", "%(num)d consultations", total[fair_tally.CONSULTATIONS]
+        ),
+        booths=ngettext("%(num)d booth", "%(num)d booths", sum(row.booths for row in ordered)),
+        materials=ngettext(
+            "%(num)d item of material", "%(num)d items of material", total[fair_tally.MATERIALS_HANDED_OUT]
+        ),
         digital=total[fair_tally.DIGITAL_HANDOUTS],
-        opened=total[fair_tally.FOLLOW_UPS_OPENED],
-        closed=total[fair_tally.FOLLOW_UPS_CLOSED],
+        opened=ngettext(
+            "%(num)d question was taken down for an answer later",
+            "%(num)d questions were taken down for an answer later",
+            total[fair_tally.FOLLOW_UPS_OPENED],
+        ),
+        closed=ngettext("%(num)d was answered", "%(num)d were answered", total[fair_tally.FOLLOW_UPS_CLOSED]),
     )
     return Panel(
         template="consultation/_report.html",
@@ -199,11 +210,21 @@ def follow_ups(activity_ids: Sequence[int], day: dt.date) -> Iterable[FollowUp]:
         groups.items(), key=lambda item: (not item[0][3], item[0])
     ):
         due_on = min(asked) + dt.timedelta(days=days[activity_id])
-        words = dict(department=labels[department_id], count=len(asked), topic=label_of(TOPICS, topic))
+        words = dict(department=labels[department_id], topic=label_of(TOPICS, topic))
         summary = (
-            _("%(department)s: %(count)d questions on %(topic)s are past their answer date", **words)
+            ngettext(
+                "%(department)s: %(num)d question on %(topic)s is past its answer date",
+                "%(department)s: %(num)d questions on %(topic)s are past their answer date",
+                len(asked),
+                **words,
+            )
             if overdue
-            else _("%(department)s: %(count)d questions on %(topic)s await an answer", **words)
+            else ngettext(
+                "%(department)s: %(num)d question on %(topic)s awaits an answer",
+                "%(department)s: %(num)d questions on %(topic)s await an answer",
+                len(asked),
+                **words,
+            )
         )
         yield FollowUp(
             activity_id=activity_id,

@@ -8,11 +8,12 @@ from flask_login import current_user
 from eventdesk.activities.consultation import poster
 from eventdesk.activities.consultation.forms import ButtonForm, LeafletForm, PolicyForm
 from eventdesk.activities.consultation.models import Leaflet
-from eventdesk.activities.consultation.pages import PREFIX, booth_of, changeable_booth, fair_page, saved
+from eventdesk.activities.consultation.pages import PREFIX, booth_of, changeable_booth, fair_page
 from eventdesk.activities.consultation.permissions import may_change_booth
 from eventdesk.core import qr
 from eventdesk.core.models import Activity, Booth
 from eventdesk.extensions import db
+from eventdesk.form_pages import saved
 
 bp = Blueprint("consultation_poster", __name__)
 

@@ -8,11 +8,12 @@ from flask_login import current_user
 from eventdesk.activities.consultation import departments, materials
 from eventdesk.activities.consultation.forms import ButtonForm, MaterialForm
 from eventdesk.activities.consultation.models import Material
-from eventdesk.activities.consultation.pages import PREFIX, changeable_booth, fair_page, form_page, saved
+from eventdesk.activities.consultation.pages import PREFIX, changeable_booth, fair_page
 from eventdesk.activities.consultation.permissions import may_change_booth
 from eventdesk.core.models import Activity
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
+from eventdesk.form_pages import form_page, saved
 
 bp = Blueprint("consultation_stock", __name__)
 

@@ -5,6 +5,7 @@ poster and follow-up pages are in their own modules; the public poster page in `
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from eventdesk.activities.consultation import departments, materials, panels, queries
@@ -15,7 +16,6 @@ from eventdesk.activities.consultation.pages import (
     fair_page,
     new_action_id,
     record,
-    saved,
     today_of,
     working_booth,
 )
@@ -27,6 +27,7 @@ from eventdesk.core.scans.requests import looks_like_token, token_from_presented
 from eventdesk.core.tokens import normalise_ticket_code
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
+from eventdesk.form_pages import saved
 
 bp = Blueprint("consultation", __name__)
 
@@ -100,7 +101,7 @@ def add_booths(activity: Activity):
         abort(400)
     made = departments.add_department_booths(activity, actor=current_user)
     db.session.commit()
-    flash(_("%(count)s booths added.", count=len(made)), "success")
+    flash(ngettext("%(num)d booth added.", "%(num)d booths added.", len(made)), "success")
     return redirect(url_for(".fair", activity_id=activity.id))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from eventdesk.activities.handover import queries
 from eventdesk.activities.handover import tally as ceremony_tally
@@ -65,6 +66,14 @@ def _columns() -> list[tuple[str, str]]:
     return columns
 
 
+def _counted_people(count: int) -> str:
+    return ngettext("%(num)d person", "%(num)d people", count)
+
+
+def _counted_households(count: int) -> str:
+    return ngettext("%(num)d household", "%(num)d households", count)
+
+
 def report_section(entries: Sequence, _unit) -> Panel:
     """The written report's key-handover section: households and people rehoused, by programme."""
     columns = _columns()
@@ -76,19 +85,22 @@ def report_section(entries: Sequence, _unit) -> Panel:
     ]
     figures = sum((ceremony.figures for ceremony in ceremonies), Counter())
     relocation, renovation = (choice.value for choice in PROGRAMMES)
-    summary = _(
-        "%(invited)d households were invited and %(present)d came. The keys of %(keys)d new homes "
-        "were handed over, to %(people)d people: %(relocation)d households (%(relocation_people)d "
-        "people) of poverty-relief relocation and %(renovation)d households (%(renovation_people)d "
-        "people) of dangerous-house renovation.",
-        invited=figures[ceremony_tally.HOUSEHOLDS_INVITED],
+    # Each counted thing is worded on its own, singular or plural, then put into the sentence.
+    summary = ngettext(
+        "%(num)d household was invited and %(present)d came. The keys of %(keys)s were handed over, to "
+        "%(people)s: %(relocation)s (%(relocation_people)s) of poverty-relief relocation and "
+        "%(renovation)s (%(renovation_people)s) of dangerous-house renovation.",
+        "%(num)d households were invited and %(present)d came. The keys of %(keys)s were handed over, to "
+        "%(people)s: %(relocation)s (%(relocation_people)s) of poverty-relief relocation and "
+        "%(renovation)s (%(renovation_people)s) of dangerous-house renovation.",
+        figures[ceremony_tally.HOUSEHOLDS_INVITED],
         present=figures[ceremony_tally.HOUSEHOLDS_PRESENT],
-        keys=figures[_keys()],
-        people=figures[_people()],
-        relocation=figures[_keys(relocation)],
-        relocation_people=figures[_people(relocation)],
-        renovation=figures[_keys(renovation)],
-        renovation_people=figures[_people(renovation)],
+        keys=ngettext("%(num)d new home", "%(num)d new homes", figures[_keys()]),
+        people=_counted_people(figures[_people()]),
+        relocation=_counted_households(figures[_keys(relocation)]),
+        relocation_people=_counted_people(figures[_people(relocation)]),
+        renovation=_counted_households(figures[_keys(renovation)]),
+        renovation_people=_counted_people(figures[_people(renovation)]),
     )
     total = CeremonyResults(_("Total"), figures)
     return Panel(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from eventdesk.activities.health import queries, queues, tally
 from eventdesk.activities.health.permissions import may_read_health
@@ -80,12 +81,15 @@ def report_section(entries: Sequence, _unit) -> Panel:
     by_service = Counter()
     for station in details.by_station:
         by_service.update(station.services)
-    summary = _(
-        "%(days)d health service days served %(residents)d residents with %(services)d services, "
-        "%(referrals)d of them with a referral (转诊) to a hospital.",
-        days=len(days),
-        residents=total.figures[tally.RESIDENTS_SERVED],
-        services=total.figures[tally.SERVICES],
+    # Each counted thing is worded on its own, singular or plural, then put into the sentence.
+    summary = ngettext(
+        "%(num)d health service day served %(residents)s with %(services)s, %(referrals)d of them with "
+        "a referral (转诊) to a hospital.",
+        "%(num)d health service days served %(residents)s with %(services)s, %(referrals)d of them with "
+        "a referral (转诊) to a hospital.",
+        len(days),
+        residents=ngettext("%(num)d resident", "%(num)d residents", total.figures[tally.RESIDENTS_SERVED]),
+        services=ngettext("%(num)d service", "%(num)d services", total.figures[tally.SERVICES]),
         referrals=total.figures[tally.REFERRALS],
     )
     return Panel(

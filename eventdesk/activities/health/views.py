@@ -30,6 +30,7 @@ from eventdesk.core.models import Action, Activity, Booth, Registration
 from eventdesk.core.scans.model import Scanner
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
+from eventdesk.form_pages import form_page, saved
 from eventdesk.web import id_arg
 
 bp = Blueprint("health_day", __name__, static_folder="static", static_url_path="/health/static")
@@ -81,30 +82,6 @@ def _service(activity: Activity, service_id: int) -> Service:
     return service
 
 
-def _form_page(form, title: str, back_url: str, status: int, subtitle: str | None = None):
-    page = render_template("manage/form.html", form=form, title=title, back_url=back_url, subtitle=subtitle)
-    return page, status
-
-
-def _saved(form, change) -> tuple[bool, int]:
-    """Validate, change and commit: (True, 200), or (False, the status of what refused it)."""
-    if not form.validate_on_submit():
-        return False, 400 if form.is_submitted() else 200
-    try:
-        change()
-    except ServiceError as error:
-        db.session.rollback()
-        field = form[error.field] if error.field and error.field in form else None
-        if field is not None:
-            field.errors = [*field.errors, error.message]
-        else:
-            flash(error.message, "error")
-        return False, error.status
-    db.session.commit()
-    flash(_("Saved."), "success")
-    return True, 200
-
-
 # -- the day's services and stations ------------------------------------------------------------
 
 
@@ -138,7 +115,7 @@ def _stations_page(activity: Activity, status: int = 200):
 @health_page(Need.manage)
 def service_new(activity: Activity):
     form = ServiceForm()
-    ok, status = _saved(
+    ok, status = saved(
         form,
         lambda: day_services.create_service(
             activity, code=form.code.data, name=form.name.data, name_en=form.name_en.data, actor=current_user
@@ -147,7 +124,7 @@ def service_new(activity: Activity):
     back = url_for(".stations", activity_id=activity.id)
     if ok:
         return redirect(back)
-    return _form_page(form, _("New service"), back, status, subtitle=activity.label)
+    return form_page(form, _("New service"), back, status, subtitle=activity.label)
 
 
 @bp.route(f"{PREFIX}/services/<int:service_id>/edit", methods=["GET", "POST"])
@@ -155,7 +132,7 @@ def service_new(activity: Activity):
 def service_edit(activity: Activity, service_id: int):
     service = _service(activity, service_id)
     form = ServiceForm(obj=service)
-    ok, status = _saved(
+    ok, status = saved(
         form,
         lambda: day_services.update_service(
             service, code=form.code.data, name=form.name.data, name_en=form.name_en.data, actor=current_user
@@ -164,7 +141,7 @@ def service_edit(activity: Activity, service_id: int):
     back = url_for(".stations", activity_id=activity.id)
     if ok:
         return redirect(back)
-    return _form_page(form, _("Edit service"), back, status, subtitle=service.label)
+    return form_page(form, _("Edit service"), back, status, subtitle=service.label)
 
 
 @bp.post(f"{PREFIX}/services/<int:service_id>/delete")
@@ -202,13 +179,13 @@ def station_services(activity: Activity, booth_id: int):
     booth = _station(activity, booth_id)
     form = StationServicesForm(data={"services": [s.id for s in day_services.station_services(booth)]})
     form.services.choices = [(service.id, service.label) for service in day_services.services_of(activity)]
-    ok, status = _saved(
+    ok, status = saved(
         form, lambda: day_services.set_station_services(booth, form.services.data, actor=current_user)
     )
     back = url_for(".stations", activity_id=activity.id)
     if ok:
         return redirect(back)
-    return _form_page(form, _("Services offered"), back, status, subtitle=booth.label)
+    return form_page(form, _("Services offered"), back, status, subtitle=booth.label)
 
 
 # -- a station, for its providers ---------------------------------------------------------------

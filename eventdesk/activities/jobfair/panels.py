@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import format_percent
+from flask_babel import format_percent, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -83,21 +83,34 @@ def report_section(entries: Sequence, _unit) -> Panel:
     ]
     total = FairResults(_("Total"), sum((fair.figures for fair in fairs), Counter()))
     figures = total.figures
-    summary = _(
-        "%(employers)d employers offered %(postings)d postings for %(positions)d people "
-        "(%(welfare)d of them public-welfare positions). %(present)d job seekers came, %(poor)d of them "
-        "registered poor labourers; they made %(applications)d applications, %(intentions)d reached an "
-        "intention to hire (an intention rate of %(rate)s) and %(hired)d were hired.",
-        employers=figures[fair_tally.EMPLOYERS],
-        postings=figures[fair_tally.POSTINGS],
-        positions=figures[fair_tally.POSITIONS],
-        welfare=figures[fair_tally.PUBLIC_WELFARE_POSITIONS],
-        present=figures[CHECKED_IN],
-        poor=figures[fair_tally.POOR_LABOURERS_PRESENT],
-        applications=figures[fair_tally.APPLICATIONS],
+    # Each counted thing is worded on its own, singular or plural, then put into the sentence.
+    summary = ngettext(
+        "%(num)d employer offered %(postings)s for %(positions)s (%(welfare)s). %(present)s came, "
+        "%(poor)s; they made %(applications)s, %(intentions)d reached an intention to hire (an "
+        "intention rate of %(rate)s) and %(hired)s.",
+        "%(num)d employers offered %(postings)s for %(positions)s (%(welfare)s). %(present)s came, "
+        "%(poor)s; they made %(applications)s, %(intentions)d reached an intention to hire (an "
+        "intention rate of %(rate)s) and %(hired)s.",
+        figures[fair_tally.EMPLOYERS],
+        postings=ngettext("%(num)d posting", "%(num)d postings", figures[fair_tally.POSTINGS]),
+        positions=ngettext("%(num)d person", "%(num)d people", figures[fair_tally.POSITIONS]),
+        welfare=ngettext(
+            "%(num)d of them a public-welfare position",
+            "%(num)d of them public-welfare positions",
+            figures[fair_tally.PUBLIC_WELFARE_POSITIONS],
+        ),
+        present=ngettext("%(num)d job seeker", "%(num)d job seekers", figures[CHECKED_IN]),
+        poor=ngettext(
+            "%(num)d of them a registered poor labourer",
+            "%(num)d of them registered poor labourers",
+            figures[fair_tally.POOR_LABOURERS_PRESENT],
+        ),
+        applications=ngettext(
+            "%(num)d application", "%(num)d applications", figures[fair_tally.APPLICATIONS]
+        ),
         intentions=figures[fair_tally.INTENTIONS],
         rate=total.rate,
-        hired=figures[fair_tally.HIRES],
+        hired=ngettext("%(num)d was hired", "%(num)d were hired", figures[fair_tally.HIRES]),
     )
     return Panel(
         template="jobfair/_report.html",

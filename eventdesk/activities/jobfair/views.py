@@ -3,12 +3,10 @@ its stand), a stand's applicants, and the public list of postings (with the ones
 seeker who opens it from their ticket)."""
 
 import functools
-from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from eventdesk.activities.jobfair import employers, matching, queries
 from eventdesk.activities.jobfair.display import PostingTexts
@@ -23,6 +21,7 @@ from eventdesk.core.models import Activity, Registration
 from eventdesk.core.services.registrations import find_by_token
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
+from eventdesk.form_pages import form_page, saved
 
 bp = Blueprint("jobfair", __name__)
 PREFIX = "/manage/activities/<int:activity_id>/jobfair"
@@ -75,34 +74,6 @@ def _posting(activity: Activity, posting_id: int) -> Posting:
     return posting
 
 
-def _show_refusal(form: FlaskForm, error: ServiceError) -> None:
-    field = form[error.field] if error.field and error.field in form else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
-
-
-def _saved(form: FlaskForm, change: Callable[[], object]) -> tuple[bool, int]:
-    """Validate, change and commit: (True, 200), or (False, the status of what refused it)."""
-    if not form.validate_on_submit():
-        return False, 400 if form.is_submitted() else 200
-    try:
-        change()
-    except ServiceError as error:
-        db.session.rollback()
-        _show_refusal(form, error)
-        return False, error.status
-    db.session.commit()
-    flash(_("Saved."), "success")
-    return True, 200
-
-
-def _form_page(form, title: str, back_url: str, status: int, subtitle: str | None = None):
-    page = render_template("manage/form.html", form=form, title=title, back_url=back_url, subtitle=subtitle)
-    return page, status
-
-
 # -- employers --------------------------------------------------------------------------------
 
 
@@ -130,11 +101,11 @@ def employer_new(activity: Activity):
         nonlocal made
         made = employers.create_employer(activity, form.employer_input(), actor=current_user)
 
-    ok, status = _saved(form, create)
+    ok, status = saved(form, create)
     if ok:
         return redirect(url_for(".employer", activity_id=activity.id, employer_id=made.id))
     back = url_for(".employers", activity_id=activity.id)
-    return _form_page(form, _("New employer"), back, status, subtitle=activity.label)
+    return form_page(form, _("New employer"), back, status, subtitle=activity.label)
 
 
 @bp.get(f"{PREFIX}/employers/<int:employer_id>")
@@ -166,13 +137,13 @@ def employer_edit(activity: Activity, employer_id: int):
     """Change an employer's name, kind, contact or stand number."""
     found = _employer(activity, employer_id, change=True)
     form = EmployerForm(obj=found)
-    ok, status = _saved(
+    ok, status = saved(
         form, lambda: employers.update_employer(found, form.employer_input(), actor=current_user)
     )
     back = url_for(".employer", activity_id=activity.id, employer_id=found.id)
     if ok:
         return redirect(back)
-    return _form_page(form, _("Edit employer"), back, status, subtitle=found.name)
+    return form_page(form, _("Edit employer"), back, status, subtitle=found.name)
 
 
 @bp.post(f"{PREFIX}/employers/<int:employer_id>/delete")
@@ -202,13 +173,13 @@ def posting_new(activity: Activity, employer_id: int):
     """Add a posting to an employer."""
     found = _employer(activity, employer_id, change=True)
     form = PostingForm()
-    ok, status = _saved(
+    ok, status = saved(
         form, lambda: employers.create_posting(found, form.posting_input(), actor=current_user)
     )
     back = url_for(".employer", activity_id=activity.id, employer_id=found.id)
     if ok:
         return redirect(back)
-    return _form_page(form, _("New posting"), back, status, subtitle=found.name)
+    return form_page(form, _("New posting"), back, status, subtitle=found.name)
 
 
 @bp.route(f"{PREFIX}/postings/<int:posting_id>/edit", methods=["GET", "POST"])
@@ -217,13 +188,13 @@ def posting_edit(activity: Activity, posting_id: int):
     """Change a posting (its positions never below the people hired for it)."""
     posting = _posting(activity, posting_id)
     form = PostingForm(obj=posting, data={"education": posting.education or ""})
-    ok, status = _saved(
+    ok, status = saved(
         form, lambda: employers.update_posting(posting, form.posting_input(), actor=current_user)
     )
     back = url_for(".employer", activity_id=activity.id, employer_id=posting.employer_id)
     if ok:
         return redirect(back)
-    return _form_page(form, _("Edit posting"), back, status, subtitle=posting.employer.name)
+    return form_page(form, _("Edit posting"), back, status, subtitle=posting.employer.name)
 
 
 @bp.post(f"{PREFIX}/postings/<int:posting_id>/delete")
