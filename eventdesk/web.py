@@ -119,6 +119,7 @@ DATABASE_UNAVAILABLE = (
     sa.exc.InterfaceError,
     sa.exc.TimeoutError,
     psycopg.OperationalError,
+    psycopg.InterfaceError,
 )
 
 
@@ -135,6 +136,18 @@ def _handle_database_unavailable(error: Exception):
     response = make_response(*error_response("database_unavailable", 503))
     response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
     return response
+
+
+def _end_session(_error):
+    """Close the session as Flask-SQLAlchemy does when the app context ends, but so that a
+    database gone away cannot turn an answer already made into the server's bare 500: rolling
+    back a transaction left open on a cut connection fails, and then the connection is dropped."""
+    try:
+        db.session.remove()
+    except DATABASE_UNAVAILABLE:
+        with contextlib.suppress(*DATABASE_UNAVAILABLE):
+            db.session.registry().invalidate()
+        db.session.registry.clear()
 
 
 def _handle_unexpected(error: Exception):
@@ -224,6 +237,8 @@ def init_app(app: Flask) -> None:
     for unavailable in DATABASE_UNAVAILABLE:
         app.register_error_handler(unavailable, _handle_database_unavailable)
     app.register_error_handler(Exception, _handle_unexpected)
+    # Registered after Flask-SQLAlchemy's own (in `create_app`), so it runs before it.
+    app.teardown_appcontext(_end_session)
     app.after_request(_security_headers)
     app.context_processor(_template_context)
     app.jinja_env.globals.update(

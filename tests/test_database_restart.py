@@ -218,3 +218,27 @@ def test_requests_fail_cleanly_while_postgres_restarts_and_succeed_after(app, li
         for _ in range(AFTER_QUIET_RESTART)
     ]
     assert statuses == [200] * AFTER_QUIET_RESTART
+
+
+def test_an_answer_made_just_before_the_database_goes_away_still_arrives(make_app, postgres):
+    app = make_app()
+    with app.app_context():
+        activity = factories.activity()
+        scanner = factories.scanner_token(activity)
+        db.session.commit()
+        activity_id = activity.id
+
+    @app.after_request
+    def database_goes_away(response):
+        # The answer is made; the request's read transaction is still open on its connection.
+        postgres.stop()
+        return response
+
+    try:
+        counts = app.test_client().get(
+            f"/api/v1/activities/{activity_id}/counts", headers={"Authorization": f"Bearer {scanner}"}
+        )
+    finally:
+        postgres.start()
+    assert counts.status_code == 200
+    assert counts.get_json()["registered"] == 0
