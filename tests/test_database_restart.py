@@ -11,8 +11,6 @@ programs are installed."""
 import http.client
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -20,21 +18,23 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
+from flask_migrate import upgrade
 
+from eventdesk import create_app
 from eventdesk.activities.jobfair.models import Application
 from eventdesk.config import normalise_database_url
 from eventdesk.core.models import Action, Activity, Scan
 from eventdesk.core.models.tally import WHOLE_ACTIVITY
 from eventdesk.core.services import tally as tally_service
 from eventdesk.extensions import db
-from tests.support import PROJECT_ROOT, factories
+from tests.support import factories
 from tests.support.jobfair import build_fair
 from tests.support.remote import RemoteClient
 from tests.support.throwaway_postgres import ThrowawayPostgres, programs_directory
 
 pytestmark = pytest.mark.server
 
-SEEKERS = 60
+SEEKERS = 45
 CLIENTS = 6
 STAND = "宏达建材有限公司"
 POSTING = "操作工"
@@ -66,15 +66,13 @@ def postgres():
 
 @pytest.fixture(scope="module")
 def database_url(postgres):
-    """This module's apps and servers use the throwaway server, migrated as an installation is."""
-    environment = {**os.environ, "DATABASE_URL": postgres.url, "SECRET_KEY": "test-secret-key"}
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        check=True,
-        capture_output=True,
+    """This module's apps and servers use the throwaway server, migrated from empty."""
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": postgres.url, "SECRET_KEY": "test-secret-key"}
     )
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
     return postgres.url
 
 
