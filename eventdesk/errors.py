@@ -70,6 +70,10 @@ REASONS = {
     "password_too_short": _l("Passwords need at least 8 characters."),
     "enrol_code_used": _l("This enrolment code has already been used or has expired."),
     "server_error": _l("Something went wrong on the server; please try again."),
+    "database_unavailable": _l(
+        "The database is not answering for the moment, so nothing was done. Try again in a "
+        "little while; a scanner keeps its scans and sends them by itself."
+    ),
     "streams_busy": _l("Too many live views are open; this page refreshes every few seconds instead."),
     # Setting up events, places, departments, activities, booths and staff accounts
     "text_required": _l("Fill in this field."),

@@ -1,8 +1,10 @@
 """What every page and API answer shares: error pages, security headers, template helpers."""
 
+import contextlib
+
 import psycopg
 import sqlalchemy as sa
-from flask import Flask, current_app, jsonify, make_response, render_template, request, url_for
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -12,7 +14,7 @@ from werkzeug.routing import IntegerConverter
 from eventdesk.core import identity
 from eventdesk.core.languages import LANGUAGES
 from eventdesk.errors import ServiceError, reason_message
-from eventdesk.extensions import db
+from eventdesk.extensions import db, login_manager
 from eventdesk.fieldforms import declared_inputs, form_problems
 from eventdesk.formatting import activity_when, kind_label, kind_registration_notice, local_time
 
@@ -106,6 +108,48 @@ def _handle_unusable_value(error: Exception):
     return error_response("bad_request", 400)
 
 
+#: Seconds a client is asked to wait before trying again while the database is away.
+DATABASE_RETRY_AFTER = 5
+
+#: Errors that say the database is away or gave up for the moment (refused or cut connections,
+#: a server shutting down, a transaction it aborted, no pooled connection free), not that the
+#: request was bad: the same request may succeed later.
+DATABASE_UNAVAILABLE = (
+    sa.exc.OperationalError,
+    sa.exc.InterfaceError,
+    sa.exc.TimeoutError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+
+
+def _handle_database_unavailable(error: Exception):
+    """503 with a reason code and Retry-After: the client keeps what it sent and tries again."""
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
+        db.session.rollback()
+    current_app.logger.warning(
+        "database unavailable on %s %s: %s", request.method, request.path, str(error).splitlines()[0]
+    )
+    # Nobody can be looked up without the database: the page is drawn for a visitor.
+    if "_login_user" not in g or g._login_user is None:
+        g._login_user = login_manager.anonymous_user()
+    response = make_response(*error_response("database_unavailable", 503))
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
+def _end_session(_error):
+    """Close the session as Flask-SQLAlchemy does when the app context ends, but so that a
+    database gone away cannot turn an answer already made into the server's bare 500: rolling
+    back a transaction left open on a cut connection fails, and then the connection is dropped."""
+    try:
+        db.session.remove()
+    except DATABASE_UNAVAILABLE:
+        with contextlib.suppress(*DATABASE_UNAVAILABLE):
+            db.session.registry().invalidate()
+        db.session.registry.clear()
+
+
 def _handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return _handle_http_error(error)
@@ -190,7 +234,11 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf_error)
     for unusable in (sa.exc.DataError, psycopg.DataError, OverflowError):
         app.register_error_handler(unusable, _handle_unusable_value)
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.register_error_handler(unavailable, _handle_database_unavailable)
     app.register_error_handler(Exception, _handle_unexpected)
+    # Registered after Flask-SQLAlchemy's own (in `create_app`), so it runs before it.
+    app.teardown_appcontext(_end_session)
     app.after_request(_security_headers)
     app.context_processor(_template_context)
     app.jinja_env.globals.update(

@@ -404,6 +404,37 @@ def test_a_withdrawn_device_says_so_and_keeps_its_queue(app, live_server, site, 
     assert scans_of(app, site["credential_id"]) == []
 
 
+def test_a_scan_answered_database_unavailable_stays_queued_and_is_sent_later(
+    app, live_server, site, camera, browser
+):
+    server = live_server()
+    page = enrol(browser, server, site["code"], service_workers="block")
+    page.wait_for_selector("#net[data-state='online']", timeout=WAIT_MS)
+    # What the server answers while its database is away (tests/test_database_restart.py).
+    unavailable = json.dumps({"error": {"code": "database_unavailable", "message": "数据库暂时没有响应"}})
+
+    def database_away(route):
+        route.fulfill(
+            status=503, headers={"Retry-After": "5"}, content_type="application/json", body=unavailable
+        )
+
+    page.route("**/api/v1/scans**", database_away)  # single scans and batches
+    hardware_scan(page, ticket_url(server, site["tokens"][0]))
+    wait_for_answer(page, 1, "queued")
+    page.wait_for_selector("body[data-waiting='1']", timeout=WAIT_MS)
+    page.click("#answer")
+    page.click("#sync-now")  # refused again: still kept
+    page.wait_for_selector("#net[data-state='offline']", timeout=WAIT_MS)
+    assert body_number(page, "waiting") == 1
+    assert scans_of(app, site["credential_id"]) == []
+
+    page.unroute("**/api/v1/scans**", database_away)
+    page.click("#sync-now")
+    page.wait_for_selector("body[data-waiting='0']", timeout=WAIT_MS)
+    rows = scans_of(app, site["credential_id"])
+    assert [(s.registration_id, s.result) for s in rows] == [(site["registration_ids"][0], "accepted")]
+
+
 def test_the_last_scan_can_be_undone(app, live_server, site, camera, browser):
     """A ticket read by mistake (a phone in a pocket): one tap, confirmed, and it no longer counts."""
     server = live_server()

@@ -827,6 +827,7 @@ def document() -> dict:
         paths.update(copy.deepcopy(dict(kind.openapi_paths)))
         schemas.update(copy.deepcopy(dict(kind.openapi_schemas)))
     _document_not_found(paths)
+    _document_database_unavailable(paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -834,7 +835,8 @@ def document() -> dict:
             "version": "1",
             "description": (
                 "Registrations, QR check-in and live counts. Errors are JSON "
-                '{"error": {"code", "message"}} with a 4xx status; messages follow Accept-Language.'
+                '{"error": {"code", "message"}} with a 4xx status, or 503 database_unavailable '
+                "(with Retry-After) while the database is away; messages follow Accept-Language."
             ),
         },
         "servers": [{"url": "/api/v1"}],
@@ -863,6 +865,24 @@ def _document_not_found(paths: dict) -> None:
             responses = operation.get("responses") if name in _METHODS else None
             if responses is not None and "404" not in responses:
                 responses["404"] = error_content("not_found: nothing with that id here")
+
+
+def _document_database_unavailable(paths: dict) -> None:
+    """Every operation reads the database (a credential at least): while the database is away it
+    answers 503 ``database_unavailable`` with Retry-After, and the same request may be sent again."""
+    for operations in paths.values():
+        for name, operation in operations.items():
+            responses = operation.get("responses") if name in _METHODS else None
+            if responses is not None:
+                responses["503"] = {
+                    **error_content("database_unavailable: nothing was done; send the same request again"),
+                    "headers": {
+                        "Retry-After": {
+                            "description": "seconds to wait before trying again",
+                            "schema": {"type": "integer", "minimum": 1},
+                        }
+                    },
+                }
 
 
 _METHODS = frozenset({"get", "put", "post", "delete", "patch"})

@@ -197,9 +197,12 @@ def owned_connection() -> Iterator[RawConnection]:
     try:
         yield RawConnection(driver, engine.dialect.name, owned=True, database_path=engine.url.database)
     finally:
-        if postgres:
-            driver.autocommit = False  # the pool's other users expect the driver's default
-        pooled.close()
+        if postgres and driver.broken:
+            pooled.invalidate()  # cut by the database (a restart): replaced, never pooled again
+        else:
+            if postgres:
+                driver.autocommit = False  # the pool's other users expect the driver's default
+            pooled.close()
 
 
 def borrowed_connection(session=None) -> RawConnection:
