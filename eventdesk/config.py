@@ -92,9 +92,8 @@ def load_config(instance_path: Path) -> dict:
         "SECRET_KEY": secret_key,
         "EVENTDESK_ID_KEY": id_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        # A pooled connection is tried before use (one empty round trip), so that after the
-        # database restarts, requests get fresh connections instead of failing on dead ones.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": threads + 2, "max_overflow": 8, "pool_pre_ping": True},
+        # Idle pooled connections are tried before use (`configure_engine`), not every one.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": threads + 2, "max_overflow": 8},
         # Files units attach to their plans and reports (PDF, Word, Excel, photos).
         "EVENTDESK_UPLOAD_FOLDER": upload_folder,
         "EVENTDESK_UPLOAD_MAX_BYTES": upload_max_bytes,

@@ -15,6 +15,7 @@ import fcntl
 import functools
 import os
 import threading
+import time
 from collections.abc import Iterator
 
 import sqlalchemy as sa
@@ -44,8 +45,14 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+#: A pooled PostgreSQL connection left unused this long is tried before use.
+IDLE_BEFORE_TRY_SECONDS = 1.0
+
+
 def configure_engine(engine: sa.Engine) -> None:
-    """Apply EventDesk's connection settings to an engine (SQLite only; PostgreSQL needs none)."""
+    """Apply EventDesk's connection settings to an engine."""
+    if engine.dialect.name == "postgresql":
+        _try_idle_connections(engine)
     if engine.dialect.name != "sqlite":
         return
     _create_owner_only(engine.url.database)
@@ -64,6 +71,30 @@ def configure_engine(engine: sa.Engine) -> None:
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def _try_idle_connections(engine: sa.Engine) -> None:
+    """Try a pooled connection that has been idle (one empty round trip) before handing it out.
+
+    After the database restarts, pooled connections are dead: tried, they are replaced and the
+    request goes on. Connections in steady use are not tried, so a busy check-in path (the one
+    place where every round trip counts) pays nothing; one that a restart cut while in use
+    fails its request with 503 and is replaced (`owned_connection`, SQLAlchemy's own handling).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _note_idle_from(_dbapi_connection, record):
+        record.info["idle_from"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _try_if_idle(dbapi_connection, record, _proxy):
+        idle_from = record.info.get("idle_from")
+        if idle_from is None or time.monotonic() - idle_from < IDLE_BEFORE_TRY_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error:
+            raise sa.exc.DisconnectionError() from None  # the pool replaces it and checks out again
 
 
 def _create_owner_only(database_path: str | None) -> None:
