@@ -284,3 +284,58 @@ def factories_activity(app) -> int:
         activity = factories.activity(registration_open=True)
         db.session.commit()
         return activity.id
+
+
+def test_a_proven_phone_registered_before_gets_its_ticket_back_and_a_stranger_learns_nothing(
+    make_app, caplog
+):
+    """Registering again answers the holder of the phone with their ticket; without the texted
+    code, nobody is told whether that name and phone are registered, and nothing is added."""
+    caplog.set_level(logging.INFO, logger="eventdesk.sms")
+    app = make_app(EVENTDESK_SMS_VERIFICATION=True)
+    activity_id = factories_activity(app)
+    client = app.test_client()
+
+    def registration(code):
+        body = {"name": "李秀英", "phone": "13812345678", "consent": True, "verification_code": code}
+        return client.post(
+            f"/api/v1/activities/{activity_id}/registrations",
+            data=json.dumps(body),
+            content_type="application/json",
+        )
+
+    def texted():
+        caplog.clear()
+        client.post("/api/v1/phone-verifications", data=json.dumps({"phone": "13812345678"}),
+                    content_type="application/json")
+        return texted_code(caplog)
+
+    first = registration(texted())
+    assert first.status_code == 201
+    stranger = registration(None)
+    assert stranger.status_code == 400
+    assert stranger.get_json()["error"]["code"] == "verification_required"
+    again = registration(texted())
+    assert again.status_code == 200
+    assert again.get_json()["token"] == first.get_json()["token"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
+
+
+def test_the_registration_page_gives_a_proven_phone_its_earlier_ticket(make_app, caplog):
+    caplog.set_level(logging.INFO, logger="eventdesk.sms")
+    app = make_app(EVENTDESK_SMS_VERIFICATION=True)
+    activity_id = factories_activity(app)
+    browser = Client(app)
+    url = f"/activities/{activity_id}/register"
+    person = {"name": "李秀英", "phone": "13812345678", "consent": "y"}
+    tickets = []
+    for _ in range(2):
+        caplog.clear()
+        browser.post_form(url, {**person, "send_code": "1"})
+        done = browser.post_form(url, {**person, "verification_code": texted_code(caplog)})
+        assert done.status_code == 302
+        tickets.append(done.headers["Location"])
+    assert tickets[0] == tickets[1]
+    page = browser.get(tickets[1]).get_data(as_text=True)
+    assert "您已经报过名了，这是您的电子票。" in page

@@ -552,6 +552,11 @@ PATHS = {
                 "content": {"application/json": {"schema": ref("RegistrationRequest")}},
             },
             "responses": {
+                "200": json_content(
+                    ref("Registration"),
+                    "registered before: the earlier ticket, given back only where phones are proven by a "
+                    "texted code",
+                ),
                 "201": json_content(ref("Registration"), "registered; the ticket"),
                 "400": error_content("bad input, or verification_required"),
                 "403": error_content("registration_closed"),

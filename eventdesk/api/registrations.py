@@ -52,7 +52,8 @@ def _text(body: dict, name: str, *, required: bool = False, max_length: int = 20
 @ratelimit.limit("300/10minutes", key=lambda: _anonymous(ratelimit.activity_key))
 @ratelimit.limit("10/hour", key=_phone_in_body)
 def create_registration(activity_id: int):
-    """Register a person; 201 with the ticket's address, code and token."""
+    """Register a person; 201 with the ticket's address, code and token (200 with those of the
+    earlier registration, to a person who proved their phone and registered before)."""
     body = json_object()
     source = RegistrationSource.self_service
     actor = None
@@ -70,20 +71,20 @@ def create_registration(activity_id: int):
     fields = body.get("fields") or {}
     if not isinstance(fields, dict) or len(json.dumps(fields)) > MAX_FIELDS_SIZE:
         raise ServiceError("invalid_field", field="fields")
-    registration = registrations.register(
-        activity,
-        registrations.RegistrationRequest(
-            name=_text(body, "name", required=True, max_length=100),
-            phone=_text(body, "phone", required=True, max_length=40),
-            id_number=_text(body, "id_number", max_length=40),
-            village=_text(body, "village", max_length=200),
-            consent=consent,
-            fields=fields,
-            verification_code=_text(body, "verification_code", max_length=10),
-        ),
-        source=source,
-        actor=actor,
+    registration_request = registrations.RegistrationRequest(
+        name=_text(body, "name", required=True, max_length=100),
+        phone=_text(body, "phone", required=True, max_length=40),
+        id_number=_text(body, "id_number", max_length=40),
+        village=_text(body, "village", max_length=200),
+        consent=consent,
+        fields=fields,
+        verification_code=_text(body, "verification_code", max_length=10),
     )
+    if actor is None:
+        registration, new = registrations.register_oneself(activity, registration_request)
+    else:
+        registration = registrations.register(activity, registration_request, source=source, actor=actor)
+        new = True
     db.session.commit()
     return (
         jsonify(
@@ -92,7 +93,7 @@ def create_registration(activity_id: int):
             ticket_code=registration.ticket_code,
             token=registration.token,
         ),
-        201,
+        201 if new else 200,
     )
 
 

@@ -15,7 +15,7 @@ from eventdesk import ratelimit
 from eventdesk.core import qr
 from eventdesk.core.calendar import current_event
 from eventdesk.core.kinds import get_kind
-from eventdesk.core.models import Activity, Registration, RegistrationSource
+from eventdesk.core.models import Activity, Registration
 from eventdesk.core.scans.requests import looks_like_token
 from eventdesk.core.services import registrations, tickets, verification
 from eventdesk.errors import ServiceError
@@ -84,16 +84,17 @@ def register(activity_id: int):
         status = _send_code(form)
     elif form.validate_on_submit():
         try:
-            registration = registrations.register(
-                activity, form.registration_request(), source=RegistrationSource.self_service
-            )
+            registration, new = registrations.register_oneself(activity, form.registration_request())
         except ServiceError as error:
             db.session.rollback()
             status = apply_service_error(form, error)
             refusal = registrations.self_registration_refusal(activity)
         else:
             db.session.commit()
-            flash(_("You are registered. Keep this page: take a screenshot or save the link."), "success")
+            if new:
+                flash(_("You are registered. Keep this page: take a screenshot or save the link."), "success")
+            else:
+                flash(_("You had registered already: here is your ticket again. Keep this page."), "success")
             return redirect(url_for("tickets.ticket", token=registration.token))
     elif form.is_submitted():
         status = 400

@@ -61,6 +61,36 @@ def register(
         ``identity_mismatch`` (an imported row only: elsewhere a conflict is marked for staff),
         ``already_registered``, ``phone_limit``, ``capacity_full``.
     """
+    registration, _new = _register(activity, request, source=source, actor=actor, now=now)
+    return registration
+
+
+def register_oneself(
+    activity: Activity, request: RegistrationRequest, *, now: dt.datetime | None = None
+) -> tuple[Registration, bool]:
+    """A person registers themselves: the registration, and whether it is new.
+
+    Where phones are proven by a texted code (`verification`), a person registered before gets
+    their ticket back instead of ``already_registered``: only the phone's holder gets that far,
+    so nobody else learns who is registered. Without proof, the refusal stands (a stranger
+    typing a name and phone would otherwise be handed that person's ticket).
+
+    :raises ServiceError: as `register`.
+    """
+    return _register(
+        activity, request, source=RegistrationSource.self_service, actor=None, now=now, give_back=True
+    )
+
+
+def _register(
+    activity: Activity,
+    request: RegistrationRequest,
+    *,
+    source: str,
+    actor: User | None,
+    now: dt.datetime | None,
+    give_back: bool = False,
+) -> tuple[Registration, bool]:
     now = now or utcnow()
     if source == RegistrationSource.self_service and not is_open_to_public(activity, now):
         raise ServiceError("registration_closed", status=403)
@@ -68,7 +98,8 @@ def register(
         raise ServiceError("consent_required", field="consent")
     name = identity.normalise_name(request.name)
     phone = identity.normalise_phone(request.phone)
-    if source == RegistrationSource.self_service and verification.required():
+    phone_proven = source == RegistrationSource.self_service and verification.required()
+    if phone_proven:
         verification.check_code(phone, request.verification_code, now=now)
     id_number = identity.normalise_id_number(request.id_number)
     village = clean_line(request.village, field="village", max_length=VILLAGE_MAX_LENGTH, required=False)
@@ -87,7 +118,10 @@ def register(
     db.session.execute(sa.select(Activity.id).where(Activity.id == activity.id).with_for_update())
 
     person, identity_conflict = _find_or_add_person(name, phone, id_number, village, category, source, actor)
-    if _registration_of(activity, person) is not None:
+    earlier = _registration_of(activity, person)
+    if earlier is not None:
+        if give_back and phone_proven and earlier.revoked_at is None:
+            return earlier, False
         raise ServiceError("already_registered", status=409)
     if _count_on_phone(activity, phone) >= MAX_REGISTRATIONS_PER_PHONE:
         raise ServiceError("phone_limit", status=409, field="phone")
@@ -116,7 +150,7 @@ def register(
     _feed_registered(activity, +1)
     if actor is not None:
         audit.record("registration.created", registration, user=actor, source=source)
-    return registration
+    return registration, True
 
 
 def is_open_to_public(activity: Activity, now: dt.datetime | None = None) -> bool:
