@@ -137,3 +137,37 @@ def test_real_answers_match_the_document(app, document):
         200,
         400,
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/scans", {"client_scan_id": str(uuid.uuid4()), "token": "x" * 20, "activity_id": 999999}),
+        ("/walkins", {"client_scan_id": str(uuid.uuid4()), "count": 1, "activity_id": 999999}),
+        (
+            "/scans/batch",
+            {"scans": [{"client_scan_id": str(uuid.uuid4()), "token": "x" * 20, "activity_id": 999999}]},
+        ),
+    ],
+)
+def test_a_staff_scan_at_an_activity_that_does_not_exist_is_a_documented_404(app, document, path, body):
+    with app.app_context():
+        admin = factories.staff_token(factories.user("admin"))
+        db.session.commit()
+    response = app.test_client().post(
+        f"/api/v1{path}", json=body, headers={"Authorization": f"Bearer {admin}"}
+    )
+    assert response.status_code == 404
+    check(document, path, "post", response)
+
+
+def test_joining_a_health_queue_without_a_body_is_a_documented_400(app, document):
+    with app.app_context():
+        activity = factories.activity(kind="health", booths=1)
+        scanner = factories.scanner_token(activity)
+        db.session.commit()
+        path = f"/api/v1/activities/{activity.id}/health/stations/{activity.booths[0].id}/queue"
+    response = app.test_client().post(path, headers={"Authorization": f"Bearer {scanner}"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_json"
+    check(document, "/activities/{activity_id}/health/stations/{booth_id}/queue", "post", response)

@@ -595,6 +595,7 @@ PATHS = {
             "responses": {
                 "200": json_content(ref("ScanResult"), "the judged scan, with the activity's counts"),
                 "400": error_content("malformed request"),
+                "404": error_content("not_found: a staff token's activity_id names no activity"),
                 "409": error_content("client_scan_id_reused"),
                 "413": error_content("body_too_large"),
                 **UNAUTHORIZED,
@@ -637,6 +638,7 @@ PATHS = {
                     "one result per item, in order (without counts), and the counts once",
                 ),
                 "400": error_content("malformed envelope"),
+                "404": error_content("not_found: a staff token's activity_id names no activity"),
                 "413": error_content("batch_too_large or body_too_large: nothing written"),
                 **UNAUTHORIZED,
             },
@@ -733,6 +735,7 @@ PATHS = {
             "responses": {
                 "200": json_content(ref("ScanResult"), "the judged walk-in, with the activity's counts"),
                 "400": error_content("malformed request"),
+                "404": error_content("not_found: a staff token's activity_id names no activity"),
                 "409": error_content("client_scan_id_reused"),
                 **UNAUTHORIZED,
             },
