@@ -171,3 +171,14 @@ def test_joining_a_health_queue_without_a_body_is_a_documented_400(app, document
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "invalid_json"
     check(document, "/activities/{activity_id}/health/stations/{booth_id}/queue", "post", response)
+
+
+def test_registering_with_a_bearer_token_that_is_no_credential_is_a_documented_401(app, document):
+    with app.app_context():
+        activity = factories.activity(registration_open=True)
+        db.session.commit()
+        path = f"/api/v1/activities/{activity.id}/registrations"
+    body = {"name": "赵六", "phone": "13512345678", "consent": True}
+    response = app.test_client().post(path, json=body, headers={"Authorization": "Bearer not-a-credential"})
+    assert response.status_code == 401
+    check(document, "/activities/{activity_id}/registrations", "post", response)

@@ -554,7 +554,8 @@ PATHS = {
             "responses": {
                 "201": json_content(ref("Registration"), "registered; the ticket"),
                 "400": error_content("bad input, or verification_required"),
-                "403": error_content("registration_closed"),
+                "401": error_content("a bearer token was sent and is no valid credential"),
+                "403": error_content("registration_closed, or a staff token for an activity not theirs"),
                 "404": error_content("no such activity"),
                 "409": error_content("already_registered, phone_limit or capacity_full"),
                 "429": error_content("rate_limited"),
