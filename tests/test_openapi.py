@@ -182,3 +182,29 @@ def test_registering_with_a_bearer_token_that_is_no_credential_is_a_documented_4
     response = app.test_client().post(path, json=body, headers={"Authorization": "Bearer not-a-credential"})
     assert response.status_code == 401
     check(document, "/activities/{activity_id}/registrations", "post", response)
+
+
+def test_searching_too_often_is_a_documented_429(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    with app.app_context():
+        activity = factories.activity()
+        scanner = factories.scanner_token(activity)
+        db.session.commit()
+        path = f"/api/v1/activities/{activity.id}/lookup?q=1234"
+    http = app.test_client()
+    bearer = {"Authorization": f"Bearer {scanner}"}
+    statuses = [http.get(path, headers=bearer).status_code for _ in range(121)]
+    assert statuses == [200] * 120 + [429]
+    response = http.get(path, headers=bearer)
+    check(document, "/activities/{activity_id}/lookup", "get", response)
+
+
+def test_trying_one_enrolment_code_too_often_is_a_documented_429(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    http = app.test_client()
+    statuses = [http.post("/api/v1/scanner/enrol", json={"code": "guessed"}).status_code for _ in range(11)]
+    assert statuses == [400] * 10 + [429]
+    response = http.post("/api/v1/scanner/enrol", json={"code": "guessed"})
+    check(document, "/scanner/enrol", "post", response)

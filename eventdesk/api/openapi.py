@@ -539,6 +539,7 @@ PATHS = {
             "responses": {
                 "200": json_content(ref("LookupResult"), "matches"),
                 "400": error_content("no query"),
+                "429": error_content("rate_limited: more searches a minute than a volunteer types"),
                 **UNAUTHORIZED,
             },
         }
@@ -816,6 +817,7 @@ PATHS = {
                     "access as a bearer token, that access (already_enrolled)",
                 ),
                 "400": error_content("enrol_code_used"),
+                "429": error_content("rate_limited: one code tried too often, or too many from one address"),
             },
         }
     },
