@@ -137,3 +137,74 @@ def test_real_answers_match_the_document(app, document):
         200,
         400,
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/scans", {"client_scan_id": str(uuid.uuid4()), "token": "x" * 20, "activity_id": 999999}),
+        ("/walkins", {"client_scan_id": str(uuid.uuid4()), "count": 1, "activity_id": 999999}),
+        (
+            "/scans/batch",
+            {"scans": [{"client_scan_id": str(uuid.uuid4()), "token": "x" * 20, "activity_id": 999999}]},
+        ),
+    ],
+)
+def test_a_staff_scan_at_an_activity_that_does_not_exist_is_a_documented_404(app, document, path, body):
+    with app.app_context():
+        admin = factories.staff_token(factories.user("admin"))
+        db.session.commit()
+    response = app.test_client().post(
+        f"/api/v1{path}", json=body, headers={"Authorization": f"Bearer {admin}"}
+    )
+    assert response.status_code == 404
+    check(document, path, "post", response)
+
+
+def test_joining_a_health_queue_without_a_body_is_a_documented_400(app, document):
+    with app.app_context():
+        activity = factories.activity(kind="health", booths=1)
+        scanner = factories.scanner_token(activity)
+        db.session.commit()
+        path = f"/api/v1/activities/{activity.id}/health/stations/{activity.booths[0].id}/queue"
+    response = app.test_client().post(path, headers={"Authorization": f"Bearer {scanner}"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_json"
+    check(document, "/activities/{activity_id}/health/stations/{booth_id}/queue", "post", response)
+
+
+def test_registering_with_a_bearer_token_that_is_no_credential_is_a_documented_401(app, document):
+    with app.app_context():
+        activity = factories.activity(registration_open=True)
+        db.session.commit()
+        path = f"/api/v1/activities/{activity.id}/registrations"
+    body = {"name": "赵六", "phone": "13512345678", "consent": True}
+    response = app.test_client().post(path, json=body, headers={"Authorization": "Bearer not-a-credential"})
+    assert response.status_code == 401
+    check(document, "/activities/{activity_id}/registrations", "post", response)
+
+
+def test_searching_too_often_is_a_documented_429(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    with app.app_context():
+        activity = factories.activity()
+        scanner = factories.scanner_token(activity)
+        db.session.commit()
+        path = f"/api/v1/activities/{activity.id}/lookup?q=1234"
+    http = app.test_client()
+    bearer = {"Authorization": f"Bearer {scanner}"}
+    statuses = [http.get(path, headers=bearer).status_code for _ in range(121)]
+    assert statuses == [200] * 120 + [429]
+    response = http.get(path, headers=bearer)
+    check(document, "/activities/{activity_id}/lookup", "get", response)
+
+
+def test_trying_one_enrolment_code_too_often_is_a_documented_429(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    http = app.test_client()
+    statuses = [http.post("/api/v1/scanner/enrol", json={"code": "guessed"}).status_code for _ in range(11)]
+    assert statuses == [400] * 10 + [429]
+    response = http.post("/api/v1/scanner/enrol", json={"code": "guessed"})
+    check(document, "/scanner/enrol", "post", response)

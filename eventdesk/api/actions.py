@@ -86,6 +86,9 @@ def void_recorded_action(action_id: int):
     may_void_any = principal.manages(activity.id)
     action = db.session.get(Action, action_id)
     activity = db.session.get(Activity, action.activity_id)
-    void_action(action, body.get("reason"), scanner=principal.scanner, may_void_any=may_void_any)
+    reason = body.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise ServiceError("invalid_field", status=422, field="reason")
+    void_action(action, reason, scanner=principal.scanner, may_void_any=may_void_any)
     db.session.commit()
     return jsonify({"action_id": action.id, "voided": True, "counts": _counts(activity)})

@@ -539,6 +539,7 @@ PATHS = {
             "responses": {
                 "200": json_content(ref("LookupResult"), "matches"),
                 "400": error_content("no query"),
+                "429": error_content("rate_limited: more searches a minute than a volunteer types"),
                 **UNAUTHORIZED,
             },
         }
@@ -559,7 +560,8 @@ PATHS = {
                 ),
                 "201": json_content(ref("Registration"), "registered; the ticket"),
                 "400": error_content("bad input, or verification_required"),
-                "403": error_content("registration_closed"),
+                "401": error_content("a bearer token was sent and is no valid credential"),
+                "403": error_content("registration_closed, or a staff token for an activity not theirs"),
                 "404": error_content("no such activity"),
                 "409": error_content("already_registered, phone_limit or capacity_full"),
                 "429": error_content("rate_limited"),
@@ -600,6 +602,7 @@ PATHS = {
             "responses": {
                 "200": json_content(ref("ScanResult"), "the judged scan, with the activity's counts"),
                 "400": error_content("malformed request"),
+                "404": error_content("not_found: a staff token's activity_id names no activity"),
                 "409": error_content("client_scan_id_reused"),
                 "413": error_content("body_too_large"),
                 **UNAUTHORIZED,
@@ -642,6 +645,7 @@ PATHS = {
                     "one result per item, in order (without counts), and the counts once",
                 ),
                 "400": error_content("malformed envelope"),
+                "404": error_content("not_found: a staff token's activity_id names no activity"),
                 "413": error_content("batch_too_large or body_too_large: nothing written"),
                 **UNAUTHORIZED,
             },
@@ -738,6 +742,7 @@ PATHS = {
             "responses": {
                 "200": json_content(ref("ScanResult"), "the judged walk-in, with the activity's counts"),
                 "400": error_content("malformed request"),
+                "404": error_content("not_found: a staff token's activity_id names no activity"),
                 "409": error_content("client_scan_id_reused"),
                 **UNAUTHORIZED,
             },
@@ -817,6 +822,7 @@ PATHS = {
                     "access as a bearer token, that access (already_enrolled)",
                 ),
                 "400": error_content("enrol_code_used"),
+                "429": error_content("rate_limited: one code tried too often, or too many from one address"),
             },
         }
     },

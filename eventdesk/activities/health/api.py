@@ -166,6 +166,15 @@ OPENAPI_SCHEMAS = {
             "note": {"type": ["string", "null"]},
         },
     },
+    "HealthQueueRequest": {
+        "type": "object",
+        "description": "The resident: registration_id, else token, else ticket_code.",
+        "properties": {
+            "registration_id": ID,
+            "token": {"type": "string", "minLength": 1, "description": "read from the ticket's QR code"},
+            "ticket_code": {"type": "string", "minLength": 1},
+        },
+    },
     "HealthQueueNumber": {
         "type": "object",
         "required": ["number", "ahead", "waiting"],
@@ -208,9 +217,14 @@ OPENAPI_PATHS = {
             "summary": "A resident's number in a station's queue (by token, ticket_code or registration_id)",
             "parameters": _STATION_PARAMETERS,
             "security": BEARER,
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": ref("HealthQueueRequest")}},
+            },
             "responses": {
                 "201": json_content(ref("HealthQueueNumber"), "a new number"),
                 "200": json_content(ref("HealthQueueNumber"), "the number the resident is waiting with"),
+                "400": error_content("invalid_json, or malformed (registration_id)"),
                 **UNAUTHORIZED,
                 "409": error_content("not_a_station, wrong_booth, unknown_token, wrong_activity, revoked"),
                 "422": error_content("invalid_field (token)"),
