@@ -82,12 +82,13 @@ def seed(app, scans: int) -> dict:
                 "{}",
                 connection.time_param(stamp),
                 connection.bool_param(False),
+                connection.bool_param(False),
             )
             for i, person_id in enumerate(person_ids)
         ]
         cursor.executemany(
             "INSERT INTO registration (activity_id, person_id, token, ticket_code, source, fields, "
-            f"created_at, inside) VALUES ({', '.join([mark] * 8)})",
+            f"created_at, inside, identity_conflict) VALUES ({', '.join([mark] * 9)})",
             registrations,
         )
         registration_ids = [
