@@ -214,6 +214,16 @@ def texted_code(caplog) -> str:
     return re.search(r"\d{6}", message.split(":", 1)[1]).group(0)
 
 
+def register_with_code(client, activity_id: int, code: str | None):
+    """李秀英 registers herself with the code typed (None: none)."""
+    body = {"name": "李秀英", "phone": "13812345678", "consent": True, "verification_code": code}
+    return client.post(
+        f"/api/v1/activities/{activity_id}/registrations",
+        data=json.dumps(body),
+        content_type="application/json",
+    )
+
+
 def test_with_sms_verification_an_invented_phone_cannot_register(make_app, caplog):
     caplog.set_level(logging.INFO, logger="eventdesk.sms")
     app = make_app(EVENTDESK_SMS_VERIFICATION=True)
@@ -233,17 +243,9 @@ def test_with_sms_verification_an_invented_phone_cannot_register(make_app, caplo
     assert sent.status_code == 204
     code = texted_code(caplog)
 
-    def with_code(typed):
-        body = {"name": "李秀英", "phone": "13812345678", "consent": True, "verification_code": typed}
-        return client.post(
-            f"/api/v1/activities/{activity_id}/registrations",
-            data=json.dumps(body),
-            content_type="application/json",
-        )
-
     wrong = "000000" if code != "000000" else "111111"
-    assert with_code(wrong).status_code == 400
-    assert with_code(code).status_code == 201
+    assert register_with_code(client, activity_id, wrong).status_code == 400
+    assert register_with_code(client, activity_id, code).status_code == 201
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
 
@@ -296,26 +298,18 @@ def test_a_proven_phone_registered_before_gets_its_ticket_back_and_a_stranger_le
     activity_id = factories_activity(app)
     client = app.test_client()
 
-    def registration(code):
-        body = {"name": "李秀英", "phone": "13812345678", "consent": True, "verification_code": code}
-        return client.post(
-            f"/api/v1/activities/{activity_id}/registrations",
-            data=json.dumps(body),
-            content_type="application/json",
-        )
-
     def texted():
         caplog.clear()
         client.post("/api/v1/phone-verifications", data=json.dumps({"phone": "13812345678"}),
                     content_type="application/json")
         return texted_code(caplog)
 
-    first = registration(texted())
+    first = register_with_code(client, activity_id, texted())
     assert first.status_code == 201
-    stranger = registration(None)
+    stranger = register_with_code(client, activity_id, None)
     assert stranger.status_code == 400
     assert stranger.get_json()["error"]["code"] == "verification_required"
-    again = registration(texted())
+    again = register_with_code(client, activity_id, texted())
     assert again.status_code == 200
     assert again.get_json()["token"] == first.get_json()["token"]
     with app.app_context():
