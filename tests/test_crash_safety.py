@@ -2,7 +2,6 @@
 client scan ids; every scan answered ``accepted`` is stored, none counts twice, and the tally is
 what its facts say."""
 
-import http.client
 import json
 import os
 import signal
@@ -19,6 +18,7 @@ from eventdesk.core.models import Scan
 from eventdesk.core.services import tally as tally_service
 from eventdesk.extensions import db
 from tests.support import factories
+from tests.support.remote import post_once
 
 pytestmark = pytest.mark.server
 
@@ -31,25 +31,13 @@ RETRY_FOR = 60
 def scan_until_answered(base_url: str, token: str, body: dict, retries: list) -> dict:
     """Post one scan, again and again with the same client scan id while no answer comes back
     (a connection cut by the killed worker, a 5xx), as the scanner's offline queue does."""
-    host, port = base_url.removeprefix("http://").split(":")
     deadline = time.monotonic() + RETRY_FOR
     while time.monotonic() < deadline:
-        connection = http.client.HTTPConnection(host, int(port), timeout=20)
-        try:
-            connection.request(
-                "POST",
-                "/api/v1/scans",
-                body=json.dumps(body),
-                headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-            )
-            response = connection.getresponse()
-            payload = response.read()
-            if response.status == 200:
-                return json.loads(payload)
-        except (OSError, http.client.HTTPException):
+        answer = post_once(base_url, token, "/scans", body)
+        if answer is not None and answer[0] == 200:
+            return json.loads(answer[1])
+        if answer is None:
             retries.append(body["client_scan_id"])
-        finally:
-            connection.close()
         time.sleep(0.05)
     raise AssertionError(f"scan {body['client_scan_id']} never answered")
 

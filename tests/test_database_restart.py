@@ -8,7 +8,6 @@ The server restarted here is one of the test's own (tests/support/throwaway_post
 the shared test database; so this module runs in the PostgreSQL suite only, where the PostgreSQL
 programs are installed."""
 
-import http.client
 import json
 import os
 import threading
@@ -30,7 +29,7 @@ from eventdesk.core.services import tally as tally_service
 from eventdesk.extensions import db
 from tests.support import factories
 from tests.support.jobfair import build_fair
-from tests.support.remote import RemoteClient
+from tests.support.remote import RemoteClient, post_once
 from tests.support.throwaway_postgres import ThrowawayPostgres, programs_directory
 
 pytestmark = pytest.mark.server
@@ -103,26 +102,14 @@ class Answers:
 def send_until_answered(base_url: str, token: str, path: str, body: dict, answers: Answers):
     """POST `body` again and again, unchanged, while no answer comes or the answer is a 503, as
     the scanner's queue does; the status and JSON of the first other answer."""
-    host, port = base_url.removeprefix("http://").split(":")
     deadline = time.monotonic() + RETRY_FOR
     while time.monotonic() < deadline:
-        connection = http.client.HTTPConnection(host, int(port), timeout=20)
-        try:
-            connection.request(
-                "POST",
-                f"/api/v1{path}",
-                body=json.dumps(body),
-                headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-            )
-            response = connection.getresponse()
-            payload = response.read()
-            answers.record(response.status, payload, response.headers)
-            if response.status < 500:
-                return response.status, json.loads(payload)
-        except (OSError, http.client.HTTPException):
-            pass  # no answer: sent again, unchanged
-        finally:
-            connection.close()
+        answer = post_once(base_url, token, path, body)  # None: no answer, sent again unchanged
+        if answer is not None:
+            status, payload, headers = answer
+            answers.record(status, payload, headers)
+            if status < 500:
+                return status, json.loads(payload)
         time.sleep(0.05)
     raise AssertionError(f"{path} {body} never answered")
 

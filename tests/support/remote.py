@@ -31,6 +31,26 @@ def _connection(base_url: str, ssl_context: ssl.SSLContext | None, timeout: floa
     )
 
 
+def post_once(base_url: str, token: str, path: str, body: dict) -> tuple[int, bytes, object] | None:
+    """POST JSON to the API with a bearer token on a fresh connection: the status, body and
+    headers of the answer, or None when none came (a cut connection, a timeout)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=20)
+    try:
+        connection.request(
+            "POST",
+            f"/api/v1{path}",
+            body=json.dumps(body),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
+        response = connection.getresponse()
+        return response.status, response.read(), response.headers
+    except (OSError, http.client.HTTPException):
+        return None
+    finally:
+        connection.close()
+
+
 @dataclass
 class Reply:
     status: int
