@@ -227,10 +227,7 @@ def register_with_code(client, activity_id: int, code: str | None):
 def test_with_sms_verification_an_invented_phone_cannot_register(make_app, caplog):
     caplog.set_level(logging.INFO, logger="eventdesk.sms")
     app = make_app(EVENTDESK_SMS_VERIFICATION=True)
-    with app.app_context():
-        activity = factories.activity(registration_open=True)
-        db.session.commit()
-        activity_id = activity.id
+    activity_id = factories_activity(app)
     refused = register(app, activity_id, "李秀英", "13812345678")
     assert refused.status_code == 400
     assert refused.get_json()["error"]["code"] == "verification_required"
@@ -253,10 +250,7 @@ def test_with_sms_verification_an_invented_phone_cannot_register(make_app, caplo
 def test_the_registration_page_texts_a_code_and_takes_it(make_app, caplog):
     caplog.set_level(logging.INFO, logger="eventdesk.sms")
     app = make_app(EVENTDESK_SMS_VERIFICATION=True)
-    with app.app_context():
-        activity = factories.activity(registration_open=True)
-        db.session.commit()
-        activity_id = activity.id
+    activity_id = factories_activity(app)
     browser = Client(app)
     url = f"/activities/{activity_id}/register"
     person = {"name": "李秀英", "phone": "13812345678", "consent": "y"}
