@@ -6,6 +6,7 @@ import json
 import logging
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from eventdesk.core.models import Registration
@@ -214,6 +215,15 @@ def texted_code(caplog) -> str:
     return re.search(r"\d{6}", message.split(":", 1)[1]).group(0)
 
 
+@pytest.fixture
+def texting(make_app, caplog):
+    """An app whose self-registration asks for texted codes (read back from the log), and an
+    activity open to registration."""
+    caplog.set_level(logging.INFO, logger="eventdesk.sms")
+    app = make_app(EVENTDESK_SMS_VERIFICATION=True)
+    return app, factories_activity(app)
+
+
 def register_with_code(client, activity_id: int, code: str | None):
     """李秀英 registers herself with the code typed (None: none)."""
     body = {"name": "李秀英", "phone": "13812345678", "consent": True, "verification_code": code}
@@ -224,10 +234,8 @@ def register_with_code(client, activity_id: int, code: str | None):
     )
 
 
-def test_with_sms_verification_an_invented_phone_cannot_register(make_app, caplog):
-    caplog.set_level(logging.INFO, logger="eventdesk.sms")
-    app = make_app(EVENTDESK_SMS_VERIFICATION=True)
-    activity_id = factories_activity(app)
+def test_with_sms_verification_an_invented_phone_cannot_register(texting, caplog):
+    app, activity_id = texting
     refused = register(app, activity_id, "李秀英", "13812345678")
     assert refused.status_code == 400
     assert refused.get_json()["error"]["code"] == "verification_required"
@@ -247,10 +255,8 @@ def test_with_sms_verification_an_invented_phone_cannot_register(make_app, caplo
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
 
 
-def test_the_registration_page_texts_a_code_and_takes_it(make_app, caplog):
-    caplog.set_level(logging.INFO, logger="eventdesk.sms")
-    app = make_app(EVENTDESK_SMS_VERIFICATION=True)
-    activity_id = factories_activity(app)
+def test_the_registration_page_texts_a_code_and_takes_it(texting, caplog):
+    app, activity_id = texting
     browser = Client(app)
     url = f"/activities/{activity_id}/register"
     person = {"name": "李秀英", "phone": "13812345678", "consent": "y"}
@@ -283,13 +289,11 @@ def factories_activity(app) -> int:
 
 
 def test_a_proven_phone_registered_before_gets_its_ticket_back_and_a_stranger_learns_nothing(
-    make_app, caplog
+    texting, caplog
 ):
     """Registering again answers the holder of the phone with their ticket; without the texted
     code, nobody is told whether that name and phone are registered, and nothing is added."""
-    caplog.set_level(logging.INFO, logger="eventdesk.sms")
-    app = make_app(EVENTDESK_SMS_VERIFICATION=True)
-    activity_id = factories_activity(app)
+    app, activity_id = texting
     client = app.test_client()
 
     def texted():
@@ -310,10 +314,8 @@ def test_a_proven_phone_registered_before_gets_its_ticket_back_and_a_stranger_le
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
 
 
-def test_the_registration_page_gives_a_proven_phone_its_earlier_ticket(make_app, caplog):
-    caplog.set_level(logging.INFO, logger="eventdesk.sms")
-    app = make_app(EVENTDESK_SMS_VERIFICATION=True)
-    activity_id = factories_activity(app)
+def test_the_registration_page_gives_a_proven_phone_its_earlier_ticket(texting, caplog):
+    app, activity_id = texting
     browser = Client(app)
     url = f"/activities/{activity_id}/register"
     person = {"name": "李秀英", "phone": "13812345678", "consent": "y"}
