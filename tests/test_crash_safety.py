@@ -1,4 +1,4 @@
-"""A worker killed in the middle of a scan load: scanners retry what went unanswered with the same
+"""Workers killed in the middle of a scan load: scanners retry what went unanswered with the same
 client scan ids; every scan answered ``accepted`` is stored, none counts twice, and the tally is
 what its facts say."""
 
@@ -22,8 +22,10 @@ from tests.support.remote import post_once
 
 pytestmark = pytest.mark.server
 
-TICKETS = 160
+TICKETS = 300
 SCANNERS = 8
+#: How many times the workers may be killed before the test holds that no kill cut a scan.
+KILLS = 5
 #: How long a scanner keeps retrying one scan before the test gives up on the server.
 RETRY_FOR = 60
 
@@ -47,7 +49,7 @@ def worker_pids(master: int) -> list[int]:
     return [int(pid) for pid in output.stdout.split()]
 
 
-def test_acknowledged_scans_survive_a_killed_worker(app, live_server):
+def test_acknowledged_scans_survive_killed_workers(app, live_server):
     with app.app_context():
         activity = factories.activity()
         tickets = [factories.registration(activity).token for _ in range(TICKETS)]
@@ -59,25 +61,36 @@ def test_acknowledged_scans_survive_a_killed_worker(app, live_server):
     assert len(workers) == 2
     bodies = [{"token": ticket, "client_scan_id": str(uuid.uuid4())} for ticket in tickets]
     answered, retries = [], []
+    in_flight = 0
     lock = threading.Lock()
 
     def scan(body):
+        nonlocal in_flight
+        with lock:
+            in_flight += 1
         answer = scan_until_answered(server.url, scanner, body, retries)
         with lock:
+            in_flight -= 1
             answered.append((body, answer))
         return answer
 
     with ThreadPoolExecutor(max_workers=SCANNERS) as pool:
         futures = [pool.submit(scan, body) for body in bodies]
-        # A worker killed between two requests cuts nothing off: then another one is killed, a
-        # little later in the load, until a kill has cut scans off in flight.
-        for share in (3, 2, 3 / 2):
-            while len(answered) < TICKETS // share:
-                time.sleep(0.01)
-            os.kill(worker_pids(server.process.pid)[0], signal.SIGKILL)
-            time.sleep(0.5)
-            if retries:
+        # Every worker is killed at once while scanners wait on answers, so that scans in flight
+        # are cut whichever worker holds them; should the kill fall between two requests, it is
+        # done again once the new workers serve, as long as the load lasts.
+        served_before_kill = 0
+        for _kill in range(KILLS):
+            while not retries and len(answered) < TICKETS - SCANNERS:
+                if len(answered) > served_before_kill + SCANNERS and in_flight >= SCANNERS // 2:
+                    break
+                time.sleep(0.005)
+            else:
                 break
+            served_before_kill = len(answered)
+            for worker in worker_pids(server.process.pid):
+                os.kill(worker, signal.SIGKILL)
+            time.sleep(0.5)
         answers = [future.result() for future in futures]
 
     assert worker_pids(server.process.pid) != workers  # the master replaced the killed worker

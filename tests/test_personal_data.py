@@ -29,7 +29,9 @@ from tests.support.tickets import count
 
 VALID_ID = "11010519491231002X"
 OTHER_ID = id_number(7)
-_ID_SHAPED = re.compile(r"\d{17}[\dXx]")
+# Bounded by anything but a letter or digit: eighteen digits inside a longer hexadecimal digest are
+# not an ID number, while one inside Chinese text or JSON still is.
+_ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
 def full_id_numbers_in_database() -> list[tuple[str, str]]:
@@ -67,6 +69,14 @@ def test_no_full_id_number_is_stored_after_the_demo_and_imports(app, run_cli, tm
         assert zhang.id_number_masked == "1101**********002X"
         assert zhang.id_number_digest == identity.id_number_digest(VALID_ID)
         assert full_id_numbers_in_database() == []
+
+
+def test_the_search_for_id_numbers_sees_one_in_text_but_not_inside_a_digest(app):
+    with app.app_context():
+        factories.person(name=f"张三{VALID_ID}")
+        factories.person(name="李四").id_number_digest = f"3f{VALID_ID[:17]}{VALID_ID[17]}9c"
+        db.session.commit()
+        assert full_id_numbers_in_database() == [("person.name", VALID_ID)]
 
 
 def test_the_digest_depends_on_a_key_kept_outside_the_database(make_app):
