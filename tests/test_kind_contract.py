@@ -510,7 +510,7 @@ def test_a_kinds_import_is_a_flask_import_command(app, fair, run_cli, tmp_path):
     path.write_text("卡号\nA1\nA2\n", encoding="utf-8")
     result = run_cli("import", "stampcards", str(path), "--activity", str(fair["activity"]))
     assert result.exit_code == 0, result.output
-    assert "2 rows: 2 imported" in result.output
+    assert "Rows: 2. Imported: 2;" in result.output
     with app.app_context():
         consultation = factories.activity(kind="consultation")
         db.session.commit()

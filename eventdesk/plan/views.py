@@ -146,7 +146,7 @@ def load():
     result = services.load_plan(event)
     db.session.commit()
     flash(
-        _("Plan created: %(items)d items, %(duties)d duties.", items=result.items, duties=result.duties),
+        _("Plan created. Items: %(items)d; duties: %(duties)d.", items=result.items, duties=result.duties),
         "success",
     )
     return redirect(url_for("plan.overview", event=event.id))

@@ -174,7 +174,7 @@ STAMP_KIND = ActivityKind(
             label=_l("Stamp cards"),
             run=import_stamp_cards,
             columns={"card": ("卡号",)},
-            summary="%(rows)s rows: %(done)s imported, %(already)s already there, %(skipped)s skipped.",
+            summary="Rows: %(rows)s. Imported: %(done)s; already there: %(already)s; skipped: %(skipped)s.",
             kinds=frozenset({"stampfair"}),
         ),
     ),

@@ -93,7 +93,8 @@ IMPORTS = (
         run=import_households,
         columns=HOUSEHOLD_COLUMNS,
         summary=_l(
-            "%(rows)s rows: %(done)s households invited, %(already)s already invited, %(skipped)s skipped."
+            "Rows: %(rows)s. Households invited: %(done)s; "
+            "already invited: %(already)s; skipped: %(skipped)s."
         ),
         help=_l(
             "Households invited to a key-handover ceremony, each with a ticket for its head (户主姓名 "

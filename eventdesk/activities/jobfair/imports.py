@@ -153,8 +153,8 @@ IMPORTS = (
         run=import_employers,
         columns=EMPLOYER_COLUMNS,
         summary=_l(
-            "%(rows)s rows: %(done)s employers added, %(already)s already there (details updated), "
-            "%(skipped)s skipped."
+            "Rows: %(rows)s. Employers added: %(done)s; "
+            "already there (details updated): %(already)s; skipped: %(skipped)s."
         ),
         help=_l(
             "Employers of a job fair, each with its stand (单位名称 name, 单位性质 kind, "
@@ -168,8 +168,8 @@ IMPORTS = (
         run=import_postings,
         columns=POSTING_COLUMNS,
         summary=_l(
-            "%(rows)s rows: %(done)s postings added, %(already)s already there (details updated), "
-            "%(skipped)s skipped."
+            "Rows: %(rows)s. Postings added: %(done)s; "
+            "already there (details updated): %(already)s; skipped: %(skipped)s."
         ),
         help=_l(
             "Postings of the job fair's employers (单位名称 employer, 岗位名称 title, 招聘人数 positions, "

@@ -397,7 +397,7 @@ CORE_IMPORTS = (
         run=import_people,
         columns=PEOPLE_COLUMNS,
         summary=_l(
-            "%(rows)s rows: %(done)s registered, %(already)s already registered, %(skipped)s skipped."
+            "Rows: %(rows)s. Registered: %(done)s; already registered: %(already)s; skipped: %(skipped)s."
         ),
         help=_l(
             "Register the people of a list (姓名 name, 手机号 phone, 身份证号 id_number, 村镇 village, "
@@ -410,7 +410,7 @@ CORE_IMPORTS = (
         run=import_checkins,
         columns=CHECKIN_COLUMNS,
         summary=_l(
-            "%(rows)s rows: %(done)s checked in, %(already)s already checked in, %(skipped)s skipped."
+            "Rows: %(rows)s. Checked in: %(done)s; already checked in: %(already)s; skipped: %(skipped)s."
         ),
         help=_l(
             "Back-fill check-ins from a paper list (票码 ticket_code, or 姓名 and 手机号; 签到时间 time)."
