@@ -201,6 +201,8 @@ class _Judge:
         #: Scan rows judged but not yet written: a chunk's rows go in one statement (on
         #: PostgreSQL a round trip per scan saved), in the order they were judged.
         self.unwritten: list[tuple[ScanOutcome, tuple]] = []
+        #: Answers judged, each with its booth and day, to be explained once the chunk is written.
+        self.unexplained: list[tuple[ScanOutcome, int | None, dt.date]] = []
         #: Whether the activity's counts are read in the round trip that commits the chunk,
         #: and the rows of `counts_query` read then.
         self.count_along = False
@@ -279,14 +281,21 @@ class _Judge:
             look_up = attempt > 0 or len(requests) > 1 or not self.db.owned
             try:
                 with self.db.write_transaction():
-                    return self._judge_and_store(requests, look_up_stored=look_up)
+                    outcomes = self._judge_and_store(requests, look_up_stored=look_up)
             except RetryableErrors:
                 if not self.db.owned or attempt == MAX_ATTEMPTS - 1:
                     raise
+                continue
+            # After the commit: what a volunteer is told about a duplicate is read without
+            # holding the (SQLite) write lock that every other scanner waits for.
+            for outcome, booth_id, day in self.unexplained:
+                self._explain(outcome, booth_id, day)
+            return outcomes
         raise AssertionError("unreachable")
 
     def _judge_and_store(self, requests: Sequence[ScanRequest], *, look_up_stored: bool) -> list[ScanOutcome]:
-        self.unwritten = []  # a chunk judged again after a conflict starts afresh
+        # A chunk judged again after a conflict starts afresh.
+        self.unwritten, self.unexplained = [], []
         self.counts_rows = None
         stored = self._stored_scans([r.client_scan_id for r in requests]) if look_up_stored else {}
         delta = tally.TallyDelta()
@@ -313,15 +322,15 @@ class _Judge:
         for item in fresh:
             item.outcome = ScanOutcome(*item.verdict, ticket=item.ticket)
             self._store(item.request, item.outcome, item.booth_id, item.counted_at, item.day, delta)
-            self._explain(item.outcome, item.booth_id, item.day)
+            self.unexplained.append((item.outcome, item.booth_id, item.day))
         self._write_scans(delta)
         return [answer.outcome if isinstance(answer, _Fresh) else answer for answer in answers]
 
-    def _write_scans(self, delta: tally.TallyDelta | None = None) -> None:
-        """Write the judged scan rows and give each outcome its scan id; with `delta`, the
-        chunk's last write, add it to the tally in the same statement (and, when the counts are
-        read along, commit and read them in the same round trip)."""
-        along = tally.delta_statements(self.db, delta) if delta is not None else []
+    def _write_scans(self, delta: tally.TallyDelta) -> None:
+        """Write the chunk's judged scan rows, give each outcome its scan id and add `delta` to
+        the tally in the same statement (and, when the counts are read along, commit and read
+        them in the same round trip)."""
+        along = tally.delta_statements(self.db, delta)
         if not self.unwritten:
             for statement, params in along:
                 self.db.execute(statement, params)
@@ -331,7 +340,7 @@ class _Judge:
         params = [value for _outcome, row in self.unwritten for value in row]
         self.unwritten = []
         write = (_INSERT_SCANS.format(rows=rows), params)
-        if self.count_along and delta is not None:
+        if self.count_along:
             inserted, self.counts_rows = self.db.write_commit_and_read(
                 write, along, counts_query(self.activity.id)
             )
@@ -353,7 +362,7 @@ class _Judge:
         if fingerprint != request.fingerprint or activity_id != self.activity.id:
             return _reused()
         outcome = ScanOutcome(result, reason, scan_id=scan_id, ticket=self.ticket_for(request))
-        self._explain(outcome, booth_id, self.db.date_value(local_day))
+        self.unexplained.append((outcome, booth_id, self.db.date_value(local_day)))
         return outcome
 
     def _explain(self, outcome: ScanOutcome, booth_id: int | None, day: dt.date) -> None:
@@ -364,8 +373,6 @@ class _Judge:
         if outcome.reason == "wrong_activity":
             outcome.expected_activity = (ticket.activity_id, ticket.activity_name, ticket.activity_name_en)
         if outcome.result == ScanResult.duplicate:
-            if any(earlier.result == ScanResult.accepted for earlier, _row in self.unwritten):
-                self._write_scans()  # the accepted scan it duplicates may be earlier in this chunk
             seen = first_accepted(self.db, ticket.registration_id, self.activity.id, booth_id, day)
             if seen:
                 outcome.first_seen_at, outcome.first_seen_device = seen
