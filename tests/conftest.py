@@ -30,6 +30,21 @@ def compiled_catalogs():
     subprocess.run([sys.executable, "scripts/catalogs.py", "compile"], cwd=PROJECT_ROOT, check=True)
 
 
+@pytest.fixture(autouse=True)
+def rate_limit_windows_start_with_the_test(monkeypatch):
+    """The database's rate-limit counters count in fixed windows, which start afresh at each
+    window's end: a test counting up to a limit across a boundary would find it reset. Each test
+    runs on a clock that starts one second after midnight UTC, where every window (a minute,
+    ten minutes, an hour, a day) starts, and goes on at the real pace."""
+    from types import SimpleNamespace
+
+    from eventdesk import ratelimit
+
+    started = time.time()
+    shift = started - (int(started) // 86_400 * 86_400 + 1)
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: time.time() - shift))
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """The test database, migrated from empty once per run."""
