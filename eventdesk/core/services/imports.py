@@ -151,7 +151,7 @@ def import_people(
     kind_fields = kind.registration_fields if kind else ()
     columns = {**PEOPLE_COLUMNS, **{field.name: (str(field.label), *field.headers) for field in kind_fields}}
     table = tabular.read_table(data, columns)
-    _require_columns(table, ("name", "phone"))
+    require_columns(table, ("name", "phone"))
     report = ImportReport("people", rows=len(table.rows))
     first_rows: dict[tuple[str, str], int] = {}
     for row in table.rows:
@@ -187,7 +187,7 @@ def import_people(
                 report.problems.append(RowProblem(row.number, error.code, error.field))
             continue
         report.done += 1
-    _finish(activity, report, skip_bad, actor)
+    finish_import(activity, report, skip_bad=skip_bad, actor=actor)
     return report
 
 
@@ -209,7 +209,7 @@ def import_checkins(
     """
     table = tabular.read_table(data, CHECKIN_COLUMNS)
     if "ticket_code" not in table.columns:
-        _require_columns(table, ("name", "phone"))
+        require_columns(table, ("name", "phone"))
     report = ImportReport("checkins", rows=len(table.rows))
     connection = borrowed_connection()
 
@@ -256,7 +256,7 @@ def import_checkins(
             report.already += 1
         else:  # changed between the trial and now, e.g. the ticket was cancelled meanwhile
             report.problems.append(RowProblem(number, outcome.reason or "malformed"))
-    _finish(activity, report, skip_bad, actor)
+    finish_import(activity, report, skip_bad=skip_bad, actor=actor)
     return report
 
 
@@ -306,13 +306,16 @@ def paper_scan_id(activity_id: int, registration_id: int) -> str:
     return str(uuid.uuid5(PAPER_SCAN_NAMESPACE, f"{activity_id}:{registration_id}"))
 
 
-def _require_columns(table: tabular.Table, names: Iterable[str]) -> None:
+def require_columns(table: tabular.Table, names: Iterable[str]) -> None:
+    """Refuse a list without one of these columns (``import_missing_column``, naming it)."""
     for name in names:
         if name not in table.columns:
             raise ServiceError("import_missing_column", field=name)
 
 
-def _finish(activity: Activity, report: ImportReport, skip_bad: bool, actor: User | None) -> None:
+def finish_import(activity: Activity, report: ImportReport, *, skip_bad: bool, actor: User | None) -> None:
+    """End an import of `activity`'s list: refuse it all (`ImportRejected`) if a row was bad and
+    bad rows are not to be skipped, else record it in the audit trail under ``import.<kind>``."""
     report.problems.sort(key=lambda problem: problem.row)
     if report.problems and not skip_bad:
         raise ImportRejected(report)
