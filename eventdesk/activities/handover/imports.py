@@ -12,10 +12,16 @@ from flask_babel import lazy_gettext as _l
 
 from eventdesk.activities.handover import households
 from eventdesk.activities.handover.vocabulary import KIND_NAME
-from eventdesk.core import audit, tabular
+from eventdesk.core import tabular
 from eventdesk.core.kinds import ImportKind
 from eventdesk.core.models import Activity, User
-from eventdesk.core.services.imports import ImportRejected, ImportReport, RowProblem, RowRepeat
+from eventdesk.core.services.imports import (
+    ImportReport,
+    RowProblem,
+    RowRepeat,
+    finish_import,
+    require_columns,
+)
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 
@@ -42,9 +48,7 @@ def import_households(
         `ImportRejected` when a row is bad and `skip_bad` is not set.
     """
     table = tabular.read_table(data, HOUSEHOLD_COLUMNS)
-    for name in REQUIRED:
-        if name not in table.columns:
-            raise ServiceError("import_missing_column", field=name)
+    require_columns(table, REQUIRED)
     report = ImportReport("households", rows=len(table.rows))
     first_rows: dict[tuple, int] = {}
     for row in table.rows:
@@ -64,17 +68,7 @@ def import_households(
             report.done += 1
         else:
             report.already += 1
-    if report.problems and not skip_bad:
-        raise ImportRejected(report)
-    audit.record(
-        "import.households",
-        activity,
-        user=actor,
-        rows=report.rows,
-        done=report.done,
-        already=report.already,
-        skipped=len(report.problems),
-    )
+    finish_import(activity, report, skip_bad=skip_bad, actor=actor)
     return report
 
 

@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 
 from eventdesk.activities.jobfair import employers
 from eventdesk.activities.jobfair.vocabulary import KIND_NAME
-from eventdesk.core import audit, tabular
+from eventdesk.core import tabular
 from eventdesk.core.kinds import ImportKind
 from eventdesk.core.models import Activity, User
-from eventdesk.core.services.imports import ImportRejected, ImportReport, RowProblem
+from eventdesk.core.services.imports import ImportReport, RowProblem, finish_import, require_columns
 from eventdesk.errors import ServiceError
 from eventdesk.extensions import db
 
@@ -68,7 +68,7 @@ def import_employers(
             return False
 
         _row(report, row, save)
-    _finish(activity, report, skip_bad, actor)
+    finish_import(activity, report, skip_bad=skip_bad, actor=actor)
     return report
 
 
@@ -105,15 +105,13 @@ def import_postings(
             return False
 
         _row(report, row, save)
-    _finish(activity, report, skip_bad, actor)
+    finish_import(activity, report, skip_bad=skip_bad, actor=actor)
     return report
 
 
 def _table(data: bytes, columns: dict, required: tuple[str, ...]) -> tabular.Table:
     table = tabular.read_table(data, columns)
-    for name in required:
-        if name not in table.columns:
-            raise ServiceError("import_missing_column", field=name)
+    require_columns(table, required)
     return table
 
 
@@ -129,21 +127,6 @@ def _row(report: ImportReport, row: tabular.Row, save) -> None:
         report.done += 1
     else:
         report.already += 1
-
-
-def _finish(activity: Activity, report: ImportReport, skip_bad: bool, actor: User | None) -> None:
-    report.problems.sort(key=lambda problem: problem.row)
-    if report.problems and not skip_bad:
-        raise ImportRejected(report)
-    audit.record(
-        f"import.{report.kind}",
-        activity,
-        user=actor,
-        rows=report.rows,
-        done=report.done,
-        already=report.already,
-        skipped=len(report.problems),
-    )
 
 
 IMPORTS = (
