@@ -142,6 +142,72 @@ def judge_scan_and_count(
     return outcome, counts_from_rows(judge.counts_rows, activity.kind, language=language)
 
 
+@dataclass(eq=False)
+class LiveScan:
+    """One scan from a scanner, judged along with others that arrived at the same moment
+    (`judge_live_scans`): its outcome and the activity's counts after it, or its error."""
+
+    activity: ActivityInfo
+    scanner: Scanner
+    request: ScanRequest
+    language: str
+    outcome: ScanOutcome | None = None
+    counts: dict | None = None
+    error: ServiceError | None = None
+
+
+def judge_live_scans(connection: RawConnection, scans: Sequence[LiveScan], *, channel: str) -> None:
+    """Judge single scans from any scanners of any activities in one write transaction.
+
+    Each is judged as `judge_scan_and_count` would judge it alone, in the order given. Under
+    many scanners, what a scan costs is mostly its transaction's (taking the SQLite write lock,
+    committing, reading the counts): scans that arrive together share one.
+    """
+    if len(scans) == 1:
+        [scan] = scans
+        try:
+            scan.outcome, scan.counts = judge_scan_and_count(
+                connection, scan.activity, scan.scanner, scan.request, channel=channel, language=scan.language
+            )
+        except ServiceError as error:
+            scan.error = error
+        return
+    now = utcnow()
+    by_scanner: dict[tuple[int, Scanner], list[LiveScan]] = {}
+    for scan in scans:
+        by_scanner.setdefault((scan.activity.id, scan.scanner), []).append(scan)
+    judges: list[tuple[_Judge, list[LiveScan]]] = []
+    for members in by_scanner.values():
+        judge = _Judge(connection, members[0].activity, members[0].scanner, channel, now, dry_run=False)
+        try:
+            judge.load([scan.request for scan in members])
+        except ServiceError as error:
+            for scan in members:
+                scan.error = error
+            continue
+        judges.append((judge, members))
+    try:
+        with connection.write_transaction():
+            judged = [
+                judge.judge_and_store([scan.request for scan in members], look_up_stored=True)
+                for judge, members in judges
+            ]
+    except RetryableErrors:
+        # A scan id stored meanwhile by another request: each scanner's scans again, on their own.
+        judged = [judge.chunk([scan.request for scan in members]) for judge, members in judges]
+    else:
+        for judge, _members in judges:
+            judge.explain_judged()
+    counts_rows: dict[int, list] = {}
+    for (judge, members), outcomes in zip(judges, judged, strict=True):
+        rows = counts_rows.get(judge.activity.id)
+        if rows is None:
+            rows = counts_rows[judge.activity.id] = connection.all(*counts_query(judge.activity.id))
+        for scan, outcome in zip(members, outcomes, strict=True):
+            scan.outcome = outcome
+            scan.counts = counts_from_rows(rows, judge.activity.kind, language=scan.language)
+
+
 def first_accepted(
     connection: RawConnection, registration_id: int, activity_id: int, booth_id: int | None, day: dt.date
 ) -> tuple[dt.datetime, str] | None:
@@ -281,19 +347,22 @@ class _Judge:
             look_up = attempt > 0 or len(requests) > 1 or not self.db.owned
             try:
                 with self.db.write_transaction():
-                    outcomes = self._judge_and_store(requests, look_up_stored=look_up)
+                    outcomes = self.judge_and_store(requests, look_up_stored=look_up)
             except RetryableErrors:
                 if not self.db.owned or attempt == MAX_ATTEMPTS - 1:
                     raise
                 continue
-            # After the commit: what a volunteer is told about a duplicate is read without
-            # holding the (SQLite) write lock that every other scanner waits for.
-            for outcome, booth_id, day in self.unexplained:
-                self._explain(outcome, booth_id, day)
+            self.explain_judged()
             return outcomes
         raise AssertionError("unreachable")
 
-    def _judge_and_store(self, requests: Sequence[ScanRequest], *, look_up_stored: bool) -> list[ScanOutcome]:
+    def explain_judged(self) -> None:
+        """Once the judged scans are committed: what a volunteer is told about a duplicate is
+        read without holding the (SQLite) write lock that every other scanner waits for."""
+        for outcome, booth_id, day in self.unexplained:
+            self._explain(outcome, booth_id, day)
+
+    def judge_and_store(self, requests: Sequence[ScanRequest], *, look_up_stored: bool) -> list[ScanOutcome]:
         # A chunk judged again after a conflict starts afresh.
         self.unwritten, self.unexplained = [], []
         self.counts_rows = None
