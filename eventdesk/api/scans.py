@@ -4,7 +4,9 @@ A judged scan — accepted, duplicate or rejected — is an answer (200); 4xx is
 credential, a malformed envelope or a body too large.
 """
 
-from flask import jsonify
+from functools import partial
+
+from flask import current_app, jsonify
 
 from eventdesk.api import bp
 from eventdesk.api.auth import Principal, authenticate
@@ -16,6 +18,7 @@ from eventdesk.core.models import ScanKind, ScanResult
 from eventdesk.core.rawdb import RawConnection, owned_connection
 from eventdesk.core.scans.corrections import void_scan
 from eventdesk.core.scans.counts import activity_counts
+from eventdesk.core.scans.group_commit import GroupCommit
 from eventdesk.core.scans.model import ActivityInfo, ScanOutcome
 from eventdesk.core.scans.requests import (
     MalformedScan,
@@ -24,10 +27,12 @@ from eventdesk.core.scans.requests import (
     parse_scan,
     parse_walkin,
 )
-from eventdesk.core.scans.service import judge_scan_and_count, judge_scans
+from eventdesk.core.scans.service import LiveScan, judge_live_scans, judge_scans
 from eventdesk.errors import ServiceError, reason_message
 
 MAX_BATCH = 1000
+#: The app's `GroupCommit` of single scans (`app.extensions`).
+GROUP_COMMIT = "eventdesk.scan_group_commit"
 
 
 def outcome_json(outcome: ScanOutcome, activity: ActivityInfo) -> dict:
@@ -59,16 +64,22 @@ def _counts(connection: RawConnection, activity: ActivityInfo) -> dict:
     return activity_counts(connection, activity.id, activity.kind, language=language())
 
 
+@bp.record_once
+def _start_group_commit(state) -> None:
+    state.app.extensions[GROUP_COMMIT] = GroupCommit(partial(judge_live_scans, channel="scanner"))
+
+
 def _judge_one(request: ScanRequest, principal: Principal, connection: RawConnection) -> tuple[dict, int]:
     activity = principal.scan_activity(request.activity_id, {request.booth_id})
-    outcome, counts = judge_scan_and_count(
-        connection, activity, principal.scanner, request, channel="scanner", language=language()
-    )
+    scan = LiveScan(activity, principal.scanner, request, language())
+    current_app.extensions[GROUP_COMMIT].judge(connection, scan)
+    if scan.error is not None:
+        raise scan.error
     news.announce({activity.id})
-    if outcome.conflict:
+    if scan.outcome.conflict:
         raise ServiceError("client_scan_id_reused", status=409)
-    answer = outcome_json(outcome, activity)
-    answer["counts"] = counts
+    answer = outcome_json(scan.outcome, activity)
+    answer["counts"] = scan.counts
     return answer, 200
 
 
