@@ -4,7 +4,8 @@ import datetime as dt
 import json
 from zoneinfo import ZoneInfo
 
-from flask import request
+import orjson
+from flask import Response, current_app, request
 
 from eventdesk.errors import ServiceError
 from eventdesk.i18n import select_locale
@@ -26,6 +27,12 @@ def json_object() -> dict:
     if not isinstance(body, dict):
         raise ServiceError("invalid_json")
     return body
+
+
+def json_answer(document: dict, status: int = 200) -> Response:
+    """A JSON answer written with orjson: the scanner's answers are the most frequent of all,
+    and orjson writes one in a thirtieth of the standard library's time (README, performance)."""
+    return current_app.response_class(orjson.dumps(document), status=status, mimetype="application/json")
 
 
 def rfc3339(moment: dt.datetime | None, timezone: str) -> str | None:

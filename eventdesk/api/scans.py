@@ -6,11 +6,11 @@ credential, a malformed envelope or a body too large.
 
 from functools import partial
 
-from flask import current_app, jsonify
+from flask import current_app
 
 from eventdesk.api import bp
 from eventdesk.api.auth import Principal, authenticate
-from eventdesk.api.common import display_name, json_object, language, rfc3339
+from eventdesk.api.common import display_name, json_answer, json_object, language, rfc3339
 from eventdesk.core import news
 from eventdesk.core.database import session_reads_only
 from eventdesk.core.identity import mask_name
@@ -98,16 +98,14 @@ def _answer_one(parse) -> tuple[dict, int]:
 @session_reads_only
 def post_scan():
     """Judge one scan."""
-    answer, status = _answer_one(parse_scan)
-    return jsonify(answer), status
+    return json_answer(*_answer_one(parse_scan))
 
 
 @bp.post("/walkins")
 @session_reads_only
 def post_walkin():
     """Count people who came without a ticket, at the entrance or at a booth."""
-    answer, status = _answer_one(parse_walkin)
-    return jsonify(answer), status
+    return json_answer(*_answer_one(parse_walkin))
 
 
 def _parse_batch_item(item) -> ScanRequest:
@@ -154,7 +152,7 @@ def post_batch():
         answer = {"results": results}
         if activity is not None:
             answer["counts"] = _counts(connection, activity)
-    return jsonify(answer)
+    return json_answer(answer)
 
 
 @bp.post("/scans/<int:scan_id>/void")
@@ -187,7 +185,7 @@ def void(scan_id: int):
             "voided_scan_id": correction.voided_scan_id,
             "counts": _counts(connection, activity),
         }
-    return jsonify(answer)
+    return json_answer(answer)
 
 
 def _malformed(field: str) -> dict:

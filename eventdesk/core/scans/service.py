@@ -199,13 +199,18 @@ def judge_live_scans(connection: RawConnection, scans: Sequence[LiveScan], *, ch
         for judge, _members in judges:
             judge.explain_judged()
     counts_rows: dict[int, list] = {}
+    counts: dict[tuple[int, str], dict] = {}
     for (judge, members), outcomes in zip(judges, judged, strict=True):
-        rows = counts_rows.get(judge.activity.id)
+        activity = judge.activity
+        rows = counts_rows.get(activity.id)
         if rows is None:
-            rows = counts_rows[judge.activity.id] = connection.all(*counts_query(judge.activity.id))
+            rows = counts_rows[activity.id] = connection.all(*counts_query(activity.id))
         for scan, outcome in zip(members, outcomes, strict=True):
             scan.outcome = outcome
-            scan.counts = counts_from_rows(rows, judge.activity.kind, language=scan.language)
+            key = (activity.id, scan.language)
+            if key not in counts:
+                counts[key] = counts_from_rows(rows, activity.kind, language=scan.language)
+            scan.counts = counts[key]
 
 
 def first_accepted(
