@@ -11,6 +11,7 @@ from eventdesk.activities.consultation.models import BoothPage, Consultation, Ma
 from eventdesk.activities.consultation.vocabulary import TOPICS, values
 from eventdesk.core.models import Activity, utcnow
 from eventdesk.core.services import tally as tally_service
+from eventdesk.demo import today
 from eventdesk.extensions import db
 from tests.support.client import Client
 
@@ -21,7 +22,8 @@ def load(run_cli, day):
 
 
 def test_the_demo_consultation_fairs(app, run_cli):
-    load(run_cli, utcnow().date().isoformat())
+    # The demo's day is the one in its own time zone, which is not UTC's from 16:00 to midnight UTC.
+    load(run_cli, today().isoformat())
     with app.app_context():
         fairs = db.session.scalars(
             sa.select(Activity).where(Activity.kind == "consultation").order_by(Activity.id)
