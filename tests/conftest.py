@@ -100,6 +100,9 @@ def make_app(database_url):
 
     yield build
     for app in apps:
+        hub = app.extensions.get("eventdesk_counts_hub")
+        if hub is not None:
+            assert hub.wait_until_idle(timeout=5), "a live-count stream was left open"
         with app.app_context():
             db.session.remove()
             if app.config["SQLALCHEMY_DATABASE_URI"] == database_url:

@@ -91,6 +91,22 @@ class CountsHub:
     def unsubscribe(self, subscription: Subscription) -> None:
         with self._lock:
             self._subscriptions.discard(subscription)
+            last = not self._subscriptions
+        if last:
+            # The reader ends now rather than after its next poll, returning its connection.
+            self._wake.set()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """Wait for the reader to end once no stream is open; whether it has ended.
+
+        Whoever disposes of the app's database engine calls this first, so that no read is
+        still holding one of the engine's connections."""
+        with self._lock:
+            reader = self._reader
+        if reader is not None:
+            reader.join(timeout)
+            return not reader.is_alive()
+        return True
 
     def close_streams(self) -> None:
         """End every open stream (the worker is shutting down; browsers reconnect elsewhere)."""
