@@ -89,6 +89,48 @@ def test_batch_interleaving_tickets_entrance_and_booth_keeps_each_tickets_order(
     assert len(scan_rows(app)) == len(scans)
 
 
+def test_each_duplicate_of_a_batch_names_where_its_own_ticket_was_first_accepted(app, setup):
+    """A queue of duplicates is explained in one look-up; each answer still names its own
+    ticket's first acceptance: at the entrance, or at that very booth."""
+    with app.app_context():
+        activity = factories.activity(booths=2)
+        a, b = (factories.registration(activity) for _ in range(2))
+        booth_1, booth_2 = (booth.id for booth in activity.booths)
+        labels = ("东门", "展位一", "展位二")
+        devices = {label: factories.scanner_token(activity, label=label) for label in labels}
+        db.session.commit()
+        a, b, activity_id = a.token, b.token, activity.id
+    first_seen = {}
+    firsts = ((a, None, "东门"), (a, booth_1, "展位一"), (a, booth_2, "展位二"), (b, booth_2, "展位一"))
+    for ticket, booth, label in firsts:
+        answer = Api(app, devices[label]).scan(ticket, booth_id=booth, activity_id=activity_id)
+        assert answer["result"] == "accepted"
+        first_seen[(ticket, booth)] = answer
+    queue = [
+        item(b, booth_id=booth_2),
+        item(a, booth_id=booth_1),
+        item(a),
+        item(a, booth_id=booth_2),
+        item(b),
+    ]
+    body = Api(app, devices["东门"]).post("/scans/batch", {"scans": queue}).get_json()
+    assert [(r["result"], r["reason"]) for r in body["results"]] == [
+        ("duplicate", "already_visited"),
+        ("duplicate", "already_visited"),
+        ("duplicate", "already_in"),
+        ("duplicate", "already_visited"),
+        ("accepted", None),
+    ]
+    expected = [(b, booth_2, "展位一"), (a, booth_1, "展位一"), (a, None, "东门"), (a, booth_2, "展位二")]
+    for result, (ticket, booth, device) in zip(body["results"], expected, strict=False):
+        assert result["first_seen"]["device"] == device
+        with app.app_context():
+            first_at = db.session.get(Scan, first_seen[(ticket, booth)]["scan_id"]).counted_at
+        beijing = dt.timezone(dt.timedelta(hours=8))
+        assert result["first_seen"]["at"] == first_at.astimezone(beijing).replace(microsecond=0).isoformat()
+    assert "first_seen" not in body["results"][4]
+
+
 def test_batch_replayed_twice_counts_once(app, api, setup):
     scans = [item(token) for token in setup["tokens"]]
     first = api.post("/scans/batch", {"scans": scans}).get_json()

@@ -60,9 +60,10 @@ _INSERT_SCANS = (
 _SCAN_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _ALREADY_VISITED = (ScanResult.duplicate, "already_visited")
 _FIRST_ACCEPTED = (
-    "SELECT s.counted_at, s.device FROM scan s WHERE s.registration_id = ? AND s.activity_id = ? "
+    "SELECT s.registration_id, s.booth_id, s.local_day, s.counted_at, s.device FROM scan s WHERE s.id IN ("
+    "SELECT MIN(s.id) FROM scan s WHERE s.registration_id IN ({ids}) AND s.activity_id = ? "
     "AND s.kind = 'ticket' AND s.result = 'accepted' AND {where} "
-    "AND NOT EXISTS (SELECT 1 FROM scan v WHERE v.voids_scan_id = s.id) ORDER BY s.id LIMIT 1"
+    "AND NOT EXISTS (SELECT 1 FROM scan v WHERE v.voids_scan_id = s.id) GROUP BY {group})"
 )
 
 
@@ -186,6 +187,9 @@ def judge_live_scans(connection: RawConnection, scans: Sequence[LiveScan], *, ch
                 scan.error = error
             continue
         judges.append((judge, members))
+    if judges and connection.pipelines and len({judge.activity.id for judge, _members in judges}) == 1:
+        # The last write, COMMIT and the counts after it in one round trip, as for a scan alone.
+        judges[-1][0].count_along = True
     try:
         with connection.write_transaction():
             judged = [
@@ -200,6 +204,8 @@ def judge_live_scans(connection: RawConnection, scans: Sequence[LiveScan], *, ch
             judge.explain_judged()
     counts_rows: dict[int, list] = {}
     counts: dict[tuple[int, str], dict] = {}
+    if judges and judges[-1][0].counts_rows is not None:
+        counts_rows[judges[-1][0].activity.id] = judges[-1][0].counts_rows
     for (judge, members), outcomes in zip(judges, judged, strict=True):
         activity = judge.activity
         rows = counts_rows.get(activity.id)
@@ -213,20 +219,46 @@ def judge_live_scans(connection: RawConnection, scans: Sequence[LiveScan], *, ch
             scan.counts = counts[key]
 
 
+#: Where and when a ticket's duplicate was first accepted: at the entrance (booth and day
+#: None), or at a booth on a day.
+FirstSeenKey = tuple[int, int | None, dt.date | None]
+
+
 def first_accepted(
-    connection: RawConnection, registration_id: int, activity_id: int, booth_id: int | None, day: dt.date
-) -> tuple[dt.datetime, str] | None:
-    """When and by which device a ticket was first accepted at the entrance, or at a booth that day."""
-    if booth_id is None:
-        row = connection.one(
-            _FIRST_ACCEPTED.format(where="s.booth_id IS NULL"), (registration_id, activity_id)
+    connection: RawConnection, activity_id: int, wanted: Sequence[FirstSeenKey]
+) -> dict[FirstSeenKey, tuple[dt.datetime, str]]:
+    """When and by which device each ticket was first accepted at the entrance, or at a booth
+    that day: one query for the entrance and one for booths, however many are wanted."""
+    found: dict[FirstSeenKey, tuple[dt.datetime, str]] = {}
+    at_entrance = sorted({key[0] for key in wanted if key[1] is None})
+    at_booths = {key for key in wanted if key[1] is not None}
+    if at_entrance:
+        statement = _FIRST_ACCEPTED.format(
+            ids=connection.placeholders(len(at_entrance)),
+            where="s.booth_id IS NULL",
+            group="s.registration_id",
         )
-    else:
-        row = connection.one(
-            _FIRST_ACCEPTED.format(where="s.booth_id = ? AND s.local_day = ?"),
-            (registration_id, activity_id, booth_id, connection.date_param(day)),
+        for row in connection.all(statement, [*at_entrance, activity_id]):
+            found[(row[0], None, None)] = (connection.time_value(row[3]), row[4])
+    if at_booths:
+        ids = sorted({key[0] for key in at_booths})
+        booths = sorted({key[1] for key in at_booths})
+        days = sorted({key[2] for key in at_booths})
+        where = (
+            f"s.booth_id IN ({connection.placeholders(len(booths))}) "
+            f"AND s.local_day IN ({connection.placeholders(len(days))})"
         )
-    return (connection.time_value(row[0]), row[1]) if row else None
+        statement = _FIRST_ACCEPTED.format(
+            ids=connection.placeholders(len(ids)),
+            where=where,
+            group="s.registration_id, s.booth_id, s.local_day",
+        )
+        params = [*ids, activity_id, *booths, *(connection.date_param(day) for day in days)]
+        for row in connection.all(statement, params):
+            key = (row[0], row[1], connection.date_value(row[2]))
+            if key in at_booths:
+                found[key] = (connection.time_value(row[3]), row[4])
+    return found
 
 
 @dataclass(eq=False)
@@ -364,8 +396,7 @@ class _Judge:
     def explain_judged(self) -> None:
         """Once the judged scans are committed: what a volunteer is told about a duplicate is
         read without holding the (SQLite) write lock that every other scanner waits for."""
-        for outcome, booth_id, day in self.unexplained:
-            self._explain(outcome, booth_id, day)
+        self._explain(self.unexplained)
 
     def judge_and_store(self, requests: Sequence[ScanRequest], *, look_up_stored: bool) -> list[ScanOutcome]:
         # A chunk judged again after a conflict starts afresh.
@@ -439,17 +470,25 @@ class _Judge:
         self.unexplained.append((outcome, booth_id, self.db.date_value(local_day)))
         return outcome
 
-    def _explain(self, outcome: ScanOutcome, booth_id: int | None, day: dt.date) -> None:
-        """Add what a volunteer needs to see to a duplicate or a wrong-activity answer."""
-        ticket = outcome.ticket
-        if ticket is None:
+    def _explain(self, judged: Sequence[tuple[ScanOutcome, int | None, dt.date]]) -> None:
+        """Add what a volunteer needs to see to duplicate and wrong-activity answers."""
+        duplicates: list[tuple[ScanOutcome, FirstSeenKey]] = []
+        for outcome, booth_id, day in judged:
+            ticket = outcome.ticket
+            if ticket is None:
+                continue
+            if outcome.reason == "wrong_activity":
+                expected = (ticket.activity_id, ticket.activity_name, ticket.activity_name_en)
+                outcome.expected_activity = expected
+            if outcome.result == ScanResult.duplicate:
+                where = (booth_id, day) if booth_id is not None else (None, None)
+                duplicates.append((outcome, (ticket.registration_id, *where)))
+        if not duplicates:
             return
-        if outcome.reason == "wrong_activity":
-            outcome.expected_activity = (ticket.activity_id, ticket.activity_name, ticket.activity_name_en)
-        if outcome.result == ScanResult.duplicate:
-            seen = first_accepted(self.db, ticket.registration_id, self.activity.id, booth_id, day)
-            if seen:
-                outcome.first_seen_at, outcome.first_seen_device = seen
+        seen = first_accepted(self.db, self.activity.id, [key for _outcome, key in duplicates])
+        for outcome, key in duplicates:
+            if key in seen:
+                outcome.first_seen_at, outcome.first_seen_device = seen[key]
 
     def judge(self, request: ScanRequest) -> ScanOutcome:
         """Judge one scan against the current state, writing nothing (``dry_run``)."""
@@ -466,7 +505,7 @@ class _Judge:
                 )
                 item.verdict = (ScanResult.accepted, None) if changed else _ALREADY_VISITED
         outcome = ScanOutcome(*item.verdict, ticket=item.ticket)
-        self._explain(outcome, item.booth_id, item.day)
+        self._explain([(outcome, item.booth_id, item.day)])
         return outcome
 
     def _prepare(self, request: ScanRequest, delta: tally.TallyDelta) -> "_Fresh":
