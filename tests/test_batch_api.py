@@ -89,7 +89,7 @@ def test_batch_interleaving_tickets_entrance_and_booth_keeps_each_tickets_order(
     assert len(scan_rows(app)) == len(scans)
 
 
-def test_each_duplicate_of_a_batch_names_where_its_own_ticket_was_first_accepted(app, setup):
+def test_each_duplicate_of_a_batch_names_where_its_own_ticket_was_first_accepted(app):
     """A queue of duplicates is explained in one look-up; each answer still names its own
     ticket's first acceptance: at the entrance, or at that very booth."""
     with app.app_context():
