@@ -142,17 +142,7 @@ def check_in_rows(database_url: str, seconds: int) -> list[dict]:
         health(server, 2, 16)  # warm every worker and thread up before measuring
         run = 0
         for connections in CONCURRENCY:
-            # Open the pooled connections that this many scanners use, as a running server has
-            # them open (re-scanning tickets already inside, so that no fresh ticket is used up).
-            warm_up = checkin.WRK_SCRIPT % {
-                "fresh": lua_warm,
-                "warm": lua_warm,
-                "mode": "duplicate",
-                "bearer": data["bearer"],
-                "threads": wrk_threads(connections),
-                "booths": ", ".join(map(str, data["booths"])),
-                "run": 1000 + connections,
-            }
+            warm_up = checkin.warm_up_script(data, wrk_threads(connections), run=1000 + connections)
             measure(f"{server.url}/", warm_up, 2, connections)
             baseline = health(server, seconds, connections)
             rows.append(

@@ -187,9 +187,10 @@ def judge_live_scans(connection: RawConnection, scans: Sequence[LiveScan], *, ch
                 scan.error = error
             continue
         judges.append((judge, members))
-    if judges and connection.pipelines and len({judge.activity.id for judge, _members in judges}) == 1:
+    last_judge = judges[-1][0] if judges else None
+    if last_judge and connection.pipelines and len({judge.activity.id for judge, _members in judges}) == 1:
         # The last write, COMMIT and the counts after it in one round trip, as for a scan alone.
-        judges[-1][0].count_along = True
+        last_judge.count_along = True
     try:
         with connection.write_transaction():
             judged = [
@@ -204,8 +205,8 @@ def judge_live_scans(connection: RawConnection, scans: Sequence[LiveScan], *, ch
             judge.explain_judged()
     counts_rows: dict[int, list] = {}
     counts: dict[tuple[int, str], dict] = {}
-    if judges and judges[-1][0].counts_rows is not None:
-        counts_rows[judges[-1][0].activity.id] = judges[-1][0].counts_rows
+    if last_judge and last_judge.counts_rows is not None:
+        counts_rows[last_judge.activity.id] = last_judge.counts_rows
     for (judge, members), outcomes in zip(judges, judged, strict=True):
         activity = judge.activity
         rows = counts_rows.get(activity.id)
