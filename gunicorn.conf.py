@@ -4,6 +4,7 @@ Threaded workers, so that open live-count streams (server-sent events) never sta
 scanners: each stream holds a thread, not a whole worker process.
 """
 
+import gc
 import os
 import signal
 
@@ -22,7 +23,12 @@ wsgi_app = "wsgi:app"
 
 def post_worker_init(worker):
     """End open live-count streams when the worker is told to stop, so it stops at once
-    instead of waiting out `graceful_timeout` for streams that never finish."""
+    instead of waiting out `graceful_timeout` for streams that never finish.
+
+    Then move everything the app loaded (modules, models, routes, catalogs: some 350,000
+    objects) out of the garbage collector's sight. Otherwise each full collection walks them
+    all while holding the interpreter lock, and every thread of the worker, every scanner
+    waiting on it, stalls for about 100 ms; frozen, a full collection takes about 1 ms."""
     stop = worker.handle_exit
 
     def handle_exit(signum, frame):
@@ -32,3 +38,5 @@ def post_worker_init(worker):
         stop(signum, frame)
 
     signal.signal(signal.SIGTERM, handle_exit)
+    gc.collect()
+    gc.freeze()
