@@ -6,7 +6,7 @@ on a database seeded in bulk, driven by wrk from 127.0.0.1. Every load is measur
 what a request costs against the server's own ceiling on this machine at this moment:
 
 - check-in: first scans, duplicates, an 80/20 mix (80 % first scans, 20 % duplicates) at 1, 16
-  and 64 concurrent scanners;
+  and 64 concurrent scanners, and the mix from 16 scanners that each pause 100 ms between scans;
 - registration (16 phones at once);
 - a 1,000-scan offline batch (median and worst of 5, against /healthz's p50 at 1 connection);
 - the dashboard's live figures and the day's tally, on databases holding 1,000 and 1,000,000 scans.
@@ -38,7 +38,18 @@ from bench import checkin, counts
 
 DEFAULT_POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/eventdesk_bench"
 CONCURRENCY = (1, 16, 64)
-FIRST_SCAN_RUNS = 2 * len(CONCURRENCY)  # the first-scan and mix loads at each concurrency
+#: The first-scan and mix loads at each concurrency, and the paced mix.
+FIRST_SCAN_RUNS = 2 * len(CONCURRENCY) + 1
+#: The paced load's scanners each wait this long after an answer before their next scan: far
+#: busier than a volunteer at a gate (a scan every few seconds), yet short of the server's
+#: ceiling, so that its latencies are a scan's own and not the queue's in front of a saturated
+#: server (wrk's other loads send the next request the moment an answer arrives).
+PACE_MS = 100
+PACE = f"""
+function delay()
+  return {PACE_MS}
+end
+"""
 
 REGISTRATION_SCRIPT = """
 local thread_id = 0
@@ -148,8 +159,11 @@ def check_in_rows(database_url: str, seconds: int) -> list[dict]:
             rows.append(
                 {"load": "GET /healthz", "connections": connections, **baseline, "baseline": baseline}
             )
-            for mode, label in (("first", "check-in, first scans"), ("duplicate", "check-in, duplicates"),
-                                ("mix", "check-in, 80/20 mix")):  # fmt: skip
+            loads = [("first", "check-in, first scans", ""), ("duplicate", "check-in, duplicates", ""),
+                     ("mix", "check-in, 80/20 mix", "")]  # fmt: skip
+            if connections == 16:
+                loads.append(("mix", f"check-in, 80/20 mix, {PACE_MS} ms between a scanner's scans", PACE))
+            for mode, label, pace in loads:
                 # Each load scans tickets of its own, never scanned before.
                 own = fresh[run * share : (run + 1) * share] if mode != "duplicate" else fresh[:1]
                 if mode != "duplicate":
@@ -165,9 +179,11 @@ def check_in_rows(database_url: str, seconds: int) -> list[dict]:
                     "run": len(rows),
                 }
                 # The 80/20 mix: 8 of every 10 requests a first scan, 2 a duplicate.
-                script = script.replace("r < 6", "r < 8").replace("r == 9", "false")
+                script = script.replace("r < 6", "r < 8").replace("r == 9", "false") + pace
                 result = measure(f"{server.url}/", script, seconds, connections)
-                rows.append({"load": label, "connections": connections, **result, "baseline": baseline})
+                row = {"load": label, "connections": connections, **result, "baseline": baseline}
+                # A paced load's rate is set by its pauses: a ratio of it says nothing.
+                rows.append(row | {"paced": True} if pace else row)
 
         baseline = health(server, seconds, 16)
         path = f"/api/v1/activities/{seeded_activity(database_url)}/registrations"
@@ -259,7 +275,7 @@ def print_table(results: dict[str, list[dict]]) -> None:
                     f"{row['rate']:,.0f}",
                     f"{row['p50']:.1f} / {row['p99']:.1f}",
                     "",
-                    f"{row['rate'] / baseline['rate']:.2f}",
+                    "" if row.get("paced") else f"{row['rate'] / baseline['rate']:.2f}",
                 ]
             errors = row.get("errors", 0) + row.get("non_2xx", 0)
             print(
