@@ -39,6 +39,17 @@ class Scan(Base):
         sa.CheckConstraint("direction IS NULL OR direction IN ('in', 'out')", name="direction_known"),
         sa.CheckConstraint("headcount >= 1", name="headcount_positive"),
         sa.Index("ix_scan_activity_id_local_day", "activity_id", "local_day"),
+        # When and where a ticket was first accepted (what a duplicate's answer tells) is found
+        # among its few accepted scans, however many duplicates it piled up. Partial, so that
+        # duplicates and rejections, the scans a storm repeats, write no page of it.
+        sa.Index(
+            "ix_scan_accepted_ticket",
+            "registration_id",
+            "booth_id",
+            "local_day",
+            sqlite_where=sa.text("kind = 'ticket' AND result = 'accepted'"),
+            postgresql_where=sa.text("kind = 'ticket' AND result = 'accepted'"),
+        ),
         # At most one correction per scan. Partial, because nearly every scan corrects nothing:
         # an index of those NULLs would only cost every check-in a page write.
         sa.Index(
