@@ -169,6 +169,32 @@ def test_revoked_ticket_is_rejected(app, api, setup):
     assert answer["counts"]["checked_in"] == 0
 
 
+@pytest.mark.parametrize("inside", [False, True], ids=["arriving", "already-inside"])
+def test_ticket_cancelled_while_its_scan_is_on_the_way_is_refused(app, api, setup, monkeypatch, inside):
+    """The ticket is looked up valid, then cancelled at the desk before the scan is written:
+    the scan is refused as revoked (not accepted, not a duplicate) and nobody is let in."""
+    from eventdesk.core.scans import service
+    from eventdesk.core.services import registrations
+
+    if inside:
+        assert api.scan(setup["ticket_token"])["result"] == "accepted"
+    look_up = service._Judge.load
+
+    def look_up_then_cancel(judge, requests):
+        look_up(judge, requests)
+        with app.app_context():
+            registrations.revoke(db.session.get(Registration, setup["registration_id"]))
+            db.session.commit()
+
+    monkeypatch.setattr(service._Judge, "load", look_up_then_cancel)
+    answer = api.scan(setup["ticket_token"])
+    assert (answer["result"], answer["reason"]) == ("rejected", "revoked")
+    assert answer["counts"]["checked_in"] == (1 if inside else 0)
+    with app.app_context():
+        ticket = db.session.get(Registration, setup["registration_id"])
+        assert ticket.inside is inside
+
+
 def test_outside_opening_hours_is_not_open(app, setup):
     with app.app_context():
         now = utcnow()

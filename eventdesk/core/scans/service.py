@@ -575,11 +575,10 @@ class _Judge:
         entering = [item for item in wave if item.booth_id is None and item.entering]
         leaving = [item for item in wave if item.booth_id is None and not item.entering]
         at_booths = [item for item in wave if item.booth_id is not None]
-        changed = self._flip_inside(entering, True) | self._flip_inside(leaving, False)
-        changed |= self._visit_booths(at_booths)
-        revoked = self._revoked_among(
-            [item.registration_id for item in entering + leaving if item.registration_id not in changed]
-        )
+        changed, revoked = self._flip_inside(entering, True)
+        changed_leaving, revoked_leaving = self._flip_inside(leaving, False)
+        changed |= changed_leaving | self._visit_booths(at_booths)
+        revoked |= revoked_leaving
         for item in wave:
             accepted = item.registration_id in changed
             if item.booth_id is None:
@@ -603,17 +602,26 @@ class _Judge:
             return ScanResult.rejected, "revoked"  # cancelled while this scan was on its way
         return ScanResult.duplicate, "already_in" if item.entering else "not_inside"
 
-    def _flip_inside(self, items: list["_Fresh"], entering: bool) -> set[int]:
-        """Registration ids whose `inside` state these scans changed."""
+    def _flip_inside(self, items: list["_Fresh"], entering: bool) -> tuple[set[int], set[int]]:
+        """Registration ids whose `inside` state these scans changed, and those cancelled while
+        their scans were on the way (found revoked here, not at the look-up).
+
+        Cancelled tickets are matched too, and left as they are, so that one statement tells
+        a duplicate from a ticket cancelled meanwhile: a duplicate, the scan a storm repeats,
+        costs no second statement, and only a ticket cancelled in the last instant costs
+        a row write that changes nothing.
+        """
         if not items:
-            return set()
+            return set(), set()
         ids = [item.registration_id for item in items]
         rows = self.db.all(
-            f"UPDATE registration SET inside = ? WHERE id IN ({self.db.placeholders(len(ids))}) "
-            "AND inside = ? AND revoked_at IS NULL RETURNING id",
+            "UPDATE registration SET inside = CASE WHEN revoked_at IS NULL THEN ? ELSE inside END "
+            f"WHERE id IN ({self.db.placeholders(len(ids))}) AND (inside = ? OR revoked_at IS NOT NULL) "
+            "RETURNING id, revoked_at",
             [self.db.bool_param(entering), *ids, self.db.bool_param(not entering)],
         )
-        return {row[0] for row in rows}
+        changed = {row[0] for row in rows if row[1] is None}
+        return changed, {row[0] for row in rows if row[1] is not None}
 
     def _visit_booths(self, items: list["_Fresh"]) -> set[int]:
         """Registration ids whose first visit of the day to the booth these scans are."""
@@ -627,16 +635,6 @@ class _Judge:
             + ", ".join(["(?, ?, ?)"] * len(items))
             + " ON CONFLICT DO NOTHING RETURNING registration_id",
             params,
-        )
-        return {row[0] for row in rows}
-
-    def _revoked_among(self, registration_ids: list[int]) -> set[int]:
-        if not registration_ids:
-            return set()
-        rows = self.db.all(
-            f"SELECT id FROM registration WHERE id IN ({self.db.placeholders(len(registration_ids))}) "
-            "AND revoked_at IS NOT NULL",
-            registration_ids,
         )
         return {row[0] for row in rows}
 
