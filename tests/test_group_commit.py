@@ -122,10 +122,11 @@ def test_scans_from_several_devices_arriving_together_are_each_judged_as_alone(
             (venue["at_booth"], _scan(first_ticket)),
             (venue["revoked_elsewhere"], _scan(third_ticket, direction="out")),
             (venue["gate_2"], _scan("not-a-ticket-of-ours")),
+            (venue["gate_1"], _scan(first_ticket)),
         ],
     )
-    assert groups == [1, 7]
-    (first, retry_1, retry_2, same_ticket, again, booth, revoked, unknown) = answers
+    assert groups == [1, 8]
+    (first, retry_1, retry_2, same_ticket, again, booth, revoked, unknown, again_at_gate_1) = answers
     assert first[0] == 200
     assert first[1]["result"] == "accepted"
     assert retry_1[0] == 200
@@ -136,6 +137,9 @@ def test_scans_from_several_devices_arriving_together_are_each_judged_as_alone(
     assert (same_ticket[1]["result"], same_ticket[1]["reason"]) == ("duplicate", "already_in")
     assert same_ticket[1]["first_seen"]["device"] == "东门一号"
     assert (again[1]["result"], again[1]["reason"]) == ("duplicate", "already_in")
+    # The duplicates of the group's several scanners are each told who let the ticket in.
+    for duplicate in (again, again_at_gate_1):
+        assert duplicate[1]["first_seen"]["device"] == "东门一号"
     assert booth[0] == 200
     assert booth[1]["result"] == "accepted"
     assert revoked[0] == 401
@@ -144,9 +148,10 @@ def test_scans_from_several_devices_arriving_together_are_each_judged_as_alone(
     assert (unknown[1]["result"], unknown[1]["reason"]) == ("rejected", "unknown_token")
     # Each answer of the group carries the counts after the group.
     counts = retry_1[1]["counts"]
-    assert all(answer[1]["counts"] == counts for answer in (same_ticket, again, booth, unknown))
+    others = (same_ticket, again, booth, unknown, again_at_gate_1)
+    assert all(answer[1]["counts"] == counts for answer in others)
     assert (counts["checked_in"], counts["inside"], counts["booth_visits"]) == (3, 3, 1)
-    assert (counts["scans"], counts["duplicates"], counts["rejected"]) == (7, 2, 1)
+    assert (counts["scans"], counts["duplicates"], counts["rejected"]) == (8, 3, 1)
     with app.app_context():
         stored = db.session.scalars(sa.select(Scan.client_scan_id)).all()
         tally = dict(
@@ -155,9 +160,9 @@ def test_scans_from_several_devices_arriving_together_are_each_judged_as_alone(
             ).all()
         )
     # The revoked device's scan is not stored, the retried one is stored once.
-    assert len(stored) == 7
+    assert len(stored) == 8
     assert stored.count(retried["client_scan_id"]) == 1
-    assert (tally["scans"], tally["duplicates"], tally["rejected"], tally["checked_in"]) == (7, 2, 1, 3)
+    assert (tally["scans"], tally["duplicates"], tally["rejected"], tally["checked_in"]) == (8, 3, 1, 3)
 
 
 def test_one_scan_id_sent_by_two_devices_of_a_group_is_stored_once(

@@ -201,8 +201,12 @@ def judge_live_scans(connection: RawConnection, scans: Sequence[LiveScan], *, ch
         # A scan id stored meanwhile by another request: each scanner's scans again, on their own.
         judged = [judge.chunk([scan.request for scan in members]) for judge, members in judges]
     else:
+        # One look-up per activity explains the whole group's duplicates, not one per scanner.
+        unexplained: dict[int, list[Judged]] = {}
         for judge, _members in judges:
-            judge.explain_judged()
+            unexplained.setdefault(judge.activity.id, []).extend(judge.unexplained)
+        for activity_id, judged_scans in unexplained.items():
+            explain(connection, activity_id, judged_scans)
     counts_rows: dict[int, list] = {}
     counts: dict[tuple[int, str], dict] = {}
     if last_judge and last_judge.counts_rows is not None:
@@ -262,6 +266,31 @@ def first_accepted(
     return found
 
 
+#: An answer with the booth (None at the entrance) and the day it was judged for.
+Judged = tuple[ScanOutcome, int | None, dt.date]
+
+
+def explain(connection: RawConnection, activity_id: int, judged: Sequence[Judged]) -> None:
+    """Add what a volunteer needs to see to duplicate and wrong-activity answers."""
+    duplicates: list[tuple[ScanOutcome, FirstSeenKey]] = []
+    for outcome, booth_id, day in judged:
+        ticket = outcome.ticket
+        if ticket is None:
+            continue
+        if outcome.reason == "wrong_activity":
+            expected = (ticket.activity_id, ticket.activity_name, ticket.activity_name_en)
+            outcome.expected_activity = expected
+        if outcome.result == ScanResult.duplicate:
+            where = (booth_id, day) if booth_id is not None else (None, None)
+            duplicates.append((outcome, (ticket.registration_id, *where)))
+    if not duplicates:
+        return
+    seen = first_accepted(connection, activity_id, [key for _outcome, key in duplicates])
+    for outcome, key in duplicates:
+        if key in seen:
+            outcome.first_seen_at, outcome.first_seen_device = seen[key]
+
+
 @dataclass(eq=False)
 class _Fresh:
     """A scan of this chunk not stored before, while it is judged."""
@@ -306,7 +335,7 @@ class _Judge:
         #: PostgreSQL a round trip per scan saved), in the order they were judged.
         self.unwritten: list[tuple[ScanOutcome, tuple]] = []
         #: Answers judged, each with its booth and day, to be explained once the chunk is written.
-        self.unexplained: list[tuple[ScanOutcome, int | None, dt.date]] = []
+        self.unexplained: list[Judged] = []
         #: Whether the activity's counts are read in the round trip that commits the chunk,
         #: and the rows of `counts_query` read then.
         self.count_along = False
@@ -397,7 +426,7 @@ class _Judge:
     def explain_judged(self) -> None:
         """Once the judged scans are committed: what a volunteer is told about a duplicate is
         read without holding the (SQLite) write lock that every other scanner waits for."""
-        self._explain(self.unexplained)
+        explain(self.db, self.activity.id, self.unexplained)
 
     def judge_and_store(self, requests: Sequence[ScanRequest], *, look_up_stored: bool) -> list[ScanOutcome]:
         # A chunk judged again after a conflict starts afresh.
@@ -471,26 +500,6 @@ class _Judge:
         self.unexplained.append((outcome, booth_id, self.db.date_value(local_day)))
         return outcome
 
-    def _explain(self, judged: Sequence[tuple[ScanOutcome, int | None, dt.date]]) -> None:
-        """Add what a volunteer needs to see to duplicate and wrong-activity answers."""
-        duplicates: list[tuple[ScanOutcome, FirstSeenKey]] = []
-        for outcome, booth_id, day in judged:
-            ticket = outcome.ticket
-            if ticket is None:
-                continue
-            if outcome.reason == "wrong_activity":
-                expected = (ticket.activity_id, ticket.activity_name, ticket.activity_name_en)
-                outcome.expected_activity = expected
-            if outcome.result == ScanResult.duplicate:
-                where = (booth_id, day) if booth_id is not None else (None, None)
-                duplicates.append((outcome, (ticket.registration_id, *where)))
-        if not duplicates:
-            return
-        seen = first_accepted(self.db, self.activity.id, [key for _outcome, key in duplicates])
-        for outcome, key in duplicates:
-            if key in seen:
-                outcome.first_seen_at, outcome.first_seen_device = seen[key]
-
     def judge(self, request: ScanRequest) -> ScanOutcome:
         """Judge one scan against the current state, writing nothing (``dry_run``)."""
         item = self._prepare(request, tally.TallyDelta())
@@ -506,7 +515,7 @@ class _Judge:
                 )
                 item.verdict = (ScanResult.accepted, None) if changed else _ALREADY_VISITED
         outcome = ScanOutcome(*item.verdict, ticket=item.ticket)
-        self._explain([(outcome, item.booth_id, item.day)])
+        explain(self.db, self.activity.id, [(outcome, item.booth_id, item.day)])
         return outcome
 
     def _prepare(self, request: ScanRequest, delta: tally.TallyDelta) -> "_Fresh":
