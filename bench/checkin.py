@@ -95,6 +95,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def in_process_database(description: str) -> str:
+    """The database an in-process benchmark uses: `--database`, or a fresh SQLite file."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database", help="SQLAlchemy URL (default: a fresh SQLite file)")
+    database = parser.parse_args().database
+    return database or f"sqlite:///{Path(tempfile.mkdtemp(prefix='eventdesk-bench-')) / 'bench.db'}"
+
+
 def seed(database_url: str, tickets: int, warm_tickets: int) -> dict:
     """A migrated database with one activity open all day, booths, `tickets` registrations."""
     os.environ["DATABASE_URL"] = database_url

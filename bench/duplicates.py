@@ -9,10 +9,8 @@ and prints the time per duplicate after 200, 1,000 and 3,000 scans of it.
     .venv/bin/python bench/duplicates.py --database postgresql+psycopg://postgres@127.0.0.1/eventdesk_bench
 """
 
-import argparse
 import json
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -27,14 +25,7 @@ HISTORIES = (200, 1_000, 3_000)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database", help="SQLAlchemy URL (default: a fresh SQLite file)")
-    args = parser.parse_args()
-    database_url = (
-        args.database or f"sqlite:///{Path(tempfile.mkdtemp(prefix='eventdesk-duplicates-')) / 'd.db'}"
-    )
+    database_url = checkin.in_process_database(__doc__)
     data = checkin.seed(database_url, tickets=300, warm_tickets=50)
 
     from eventdesk import create_app
@@ -51,7 +42,7 @@ def main() -> None:
 
     scan("accepted")
     scanned = 1
-    print(f"\n{'PostgreSQL' if args.database else 'SQLite'}, one thread, in-process:")
+    print(f"\n{'SQLite' if database_url.startswith('sqlite') else 'PostgreSQL'}, one thread, in-process:")
     for history in HISTORIES:
         while scanned < history - MEASURED:
             scan("duplicate")

@@ -9,12 +9,10 @@ answers, then the functions that took the most time.
     .venv/bin/python bench/profile_scan.py --database postgresql+psycopg://postgres@127.0.0.1/eventdesk_bench
 """
 
-import argparse
 import cProfile
 import json
 import pstats
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -28,14 +26,7 @@ SCANS = 500
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database", help="SQLAlchemy URL (default: a fresh SQLite file)")
-    args = parser.parse_args()
-    database_url = (
-        args.database or f"sqlite:///{Path(tempfile.mkdtemp(prefix='eventdesk-profile-')) / 'p.db'}"
-    )
+    database_url = checkin.in_process_database(__doc__)
     data = checkin.seed(database_url, tickets=3 * SCANS + 200, warm_tickets=50)
 
     from eventdesk import create_app
